@@ -1,0 +1,527 @@
+"""The atlas's domain: municipalities, the partnerships between them, the networks they
+cooperate in, the projects that come out of them, and where every fact comes from."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries as country_names
+
+LANGUAGE_CODES = ("en", "sl", "sk", "cs", "de")
+
+
+class Source(models.Model):
+    """A data set or document that facts were taken from, with its licence.
+
+    Every imported record points at one, so the site can say where each fact comes from
+    and attribute it as its licence requires."""
+
+    key = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(_("address"), blank=True)
+    licence = models.CharField(_("licence"), max_length=100)
+    licence_url = models.URLField(_("licence address"), blank=True)
+    attribution = models.TextField(_("attribution"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    retrieved = models.DateField(_("retrieved"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Country(models.Model):
+    """A country or territory, keyed by its ISO 3166-1 alpha-2 code (XK for Kosovo)."""
+
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    name_en = models.CharField(_("English name"), max_length=100)
+    eu_member = models.BooleanField(_("EU member"), default=False)
+    covered = models.BooleanField(
+        _("covered"),
+        default=False,
+        help_text=_("All of its municipalities are in the atlas, not only partner towns."),
+    )
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The country's name in the active language."""
+        return str(country_names.name(self.code) or self.name_en)
+
+    @property
+    def flag(self) -> str:
+        """The flag emoji, built from the two regional indicator letters."""
+        return "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in self.code.upper())
+
+    def get_absolute_url(self) -> str:
+        return reverse("country", args=[self.code.lower()])
+
+
+class Theme(models.Model):
+    """An area of cooperation from a controlled vocabulary (culture, sport, youth, …)."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    name_sl = models.CharField(_("name (Slovenian)"), max_length=80)
+    name_sk = models.CharField(_("name (Slovak)"), max_length=80)
+    name_cs = models.CharField(_("name (Czech)"), max_length=80)
+    name_de = models.CharField(_("name (German)"), max_length=80)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        language = (get_language() or "en")[:2]
+        if language not in LANGUAGE_CODES:
+            language = "en"
+        return getattr(self, f"name_{language}") or self.name_en
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def in_country(self, code: str) -> MunicipalityQuerySet:
+        return self.filter(country_id=code.upper())
+
+    def with_partner_counts(self) -> MunicipalityQuerySet:
+        """Annotate `partner_count`: partnerships on either side of the pair."""
+
+        def count_on(side: str) -> Subquery:
+            return Subquery(
+                Partnership.objects.filter(**{side: OuterRef("pk")})
+                .order_by()
+                .values(side)
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=models.IntegerField(),
+            )
+
+        return self.annotate(
+            partner_count=Coalesce(count_on("municipality_a"), Value(0))
+            + Coalesce(count_on("municipality_b"), Value(0))
+        )
+
+    def with_partnerships(self) -> MunicipalityQuerySet:
+        return self.filter(
+            Q(partnerships_as_a__isnull=False) | Q(partnerships_as_b__isnull=False)
+        ).distinct()
+
+
+class Municipality(models.Model):
+    """A local authority: an LAU municipality of a covered country, a part of a city that
+    Eurostat lists separately (Bratislava, Košice), or a partner place elsewhere."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("municipality")
+        CITY_PART = "city_part", _("city part")
+        OTHER = "other", _("other place")
+
+    external_id = models.CharField(_("stable id"), max_length=60, unique=True)
+    slug = models.SlugField(max_length=140, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    search_key = models.CharField(max_length=200, db_index=True, editable=False)
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("country")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MUNICIPALITY)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="parts",
+        verbose_name=_("part of"),
+    )
+    lau_code = models.CharField(_("LAU code"), max_length=20, blank=True)
+    nuts3 = models.CharField(_("NUTS 3 code"), max_length=5, blank=True, db_index=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("source")
+    )
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "country_id"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        indexes = [models.Index(fields=["country", "name"], name="municipality_country_name")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="municipality_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="municipality_longitude_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("municipality", args=[self.slug])
+
+    def partnerships(self) -> PartnershipQuerySet:
+        return Partnership.objects.involving(self)
+
+    @property
+    def region(self) -> Network | None:
+        """The NUTS 3 statistical region, where the atlas has it as a network."""
+        if not self.nuts3:
+            return None
+        return Network.objects.filter(code=self.nuts3).first()
+
+
+class MunicipalityName(models.Model):
+    """Another name of a municipality: an exonym ("Beljak" is Slovenian for Villach), an
+    official long form ("Mestna občina Kranj") or a name in another local language."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="other_names"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, help_text=_("Empty when the source does not say.")
+    )
+    search_key = models.CharField(max_length=200, db_index=True, editable=False)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["language", "name"]
+        verbose_name = _("other name")
+        verbose_name_plural = _("other names")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name", "language"], name="municipality_name_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def involving(self, municipality: Municipality) -> PartnershipQuerySet:
+        return self.filter(Q(municipality_a=municipality) | Q(municipality_b=municipality))
+
+    def in_country(self, code: str) -> PartnershipQuerySet:
+        code = code.upper()
+        return self.filter(
+            Q(municipality_a__country_id=code) | Q(municipality_b__country_id=code)
+        )
+
+    def with_places(self) -> PartnershipQuerySet:
+        return self.select_related(
+            "municipality_a__country", "municipality_b__country"
+        ).prefetch_related("sources", "themes")
+
+
+class Partnership(models.Model):
+    """A lasting relationship between two municipalities: a twinning, a friendship, a
+    cooperation agreement or a partnership formed for a project.
+
+    The pair is unordered and stored once, with the lower id as `municipality_a`."""
+
+    class Kind(models.TextChoices):
+        TWINNING = "twinning", _("twinning / partnership")
+        FRIENDSHIP = "friendship", _("friendship")
+        COOPERATION = "cooperation", _("cooperation agreement")
+        PROJECT = "project", _("project partnership")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        DORMANT = "dormant", _("dormant")
+        ENDED = "ended", _("ended")
+        UNKNOWN = "unknown", _("unknown")
+
+    external_id = models.CharField(_("stable id"), max_length=80, unique=True)
+    municipality_a = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="partnerships_as_a"
+    )
+    municipality_b = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="partnerships_as_b"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TWINNING)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.UNKNOWN
+    )
+    start_year = models.PositiveSmallIntegerField(_("since (year)"), null=True, blank=True)
+    start_date = models.DateField(_("since (date)"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("until (year)"), null=True, blank=True)
+    end_date = models.DateField(_("until (date)"), null=True, blank=True)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="partnerships")
+    sources = models.ManyToManyField(Source, related_name="partnerships")
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["municipality_a__name", "municipality_b__name"]
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(municipality_a=F("municipality_b")), name="partnership_not_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(municipality_a__lt=F("municipality_b")),
+                name="partnership_pair_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality_a", "municipality_b", "kind"],
+                name="partnership_pair_kind_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=F("start_year")),
+                name="partnership_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_a} – {self.municipality_b}"
+
+    def partner_of(self, municipality: Municipality) -> Municipality:
+        if municipality.pk == self.municipality_a_id:
+            return self.municipality_b
+        return self.municipality_a
+
+    @property
+    def since(self):
+        return self.start_date or self.start_year
+
+    @property
+    def until(self):
+        return self.end_date or self.end_year
+
+
+class Network(models.Model):
+    """A group in which municipalities cooperate: an association of municipalities, an
+    alliance, a LEADER local action group, a statistical region, a development
+    partnership, a thematic network or an initiative such as the Covenant of Mayors."""
+
+    class Kind(models.TextChoices):
+        ASSOCIATION = "association", _("association of municipalities")
+        ALLIANCE = "alliance", _("alliance")
+        LOCAL_ACTION_GROUP = "local_action_group", _("local action group")
+        STATISTICAL_REGION = "statistical_region", _("statistical region")
+        DEVELOPMENT_PARTNERSHIP = "development_partnership", _("development partnership")
+        THEMATIC_NETWORK = "thematic_network", _("thematic network")
+        INITIATIVE = "initiative", _("initiative")
+
+    external_id = models.CharField(_("stable id"), max_length=80, unique=True)
+    slug = models.SlugField(max_length=140, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    name_en = models.CharField(_("English name"), max_length=300, blank=True)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    code = models.CharField(
+        _("code"), max_length=20, blank=True, db_index=True, help_text=_("NUTS code of a region.")
+    )
+    founded = models.PositiveSmallIntegerField(_("founded"), null=True, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    stated_member_count = models.PositiveIntegerField(
+        _("stated number of members"),
+        null=True,
+        blank=True,
+        help_text=_("How many members the network says it has, where not all are listed here."),
+    )
+    countries = models.ManyToManyField(Country, blank=True, related_name="networks")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="networks")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("network", args=[self.slug])
+
+
+class Membership(models.Model):
+    """A municipality's membership in a network, with its role and period."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("member")
+        FOUNDER = "founder", _("founding member")
+        LEAD = "lead", _("lead / seat")
+        SIGNATORY = "signatory", _("signatory")
+        OBSERVER = "observer", _("observer")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    start_year = models.PositiveSmallIntegerField(_("since"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("until"), null=True, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="memberships")
+
+    class Meta:
+        ordering = ["network__name", "municipality__name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "municipality"], name="membership_network_municipality_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} in {self.network}"
+
+
+class FundingProgramme(models.Model):
+    """A programme that funds cooperation projects (Interreg, CERV, LEADER, …)."""
+
+    slug = models.SlugField(max_length=140, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    funder = models.CharField(_("funder"), max_length=200, blank=True)
+    period = models.CharField(_("period"), max_length=20, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("funding programme")
+        verbose_name_plural = _("funding programmes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(models.Model):
+    """A cooperation project of municipalities or networks, usually with outside funding."""
+
+    external_id = models.CharField(_("stable id"), max_length=80, unique=True)
+    slug = models.SlugField(max_length=140, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    acronym = models.CharField(_("acronym"), max_length=60, blank=True)
+    programme = models.ForeignKey(
+        FundingProgramme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("programme"),
+    )
+    funded_by = models.ForeignKey(
+        Network,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="funded_projects",
+        verbose_name=_("co-funded by network"),
+    )
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    budget_eur = models.DecimalField(
+        _("budget (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="projects")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="projects")
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="project_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("project", args=[self.slug])
+
+
+class ProjectPartner(models.Model):
+    """A municipality or a network taking part in a project."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("lead partner")
+        PARTNER = "partner", _("partner")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="partners")
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="project_roles",
+    )
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, null=True, blank=True, related_name="project_roles"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTNER)
+
+    class Meta:
+        ordering = ["role", "pk"]
+        verbose_name = _("project partner")
+        verbose_name_plural = _("project partners")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(municipality__isnull=False, network__isnull=True)
+                | Q(municipality__isnull=True, network__isnull=False),
+                name="project_partner_one_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "municipality"], name="project_partner_municipality_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["project", "network"], name="project_partner_network_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.municipality or self.network)
+
+    @property
+    def partner(self) -> Municipality | Network | None:
+        return self.municipality or self.network
