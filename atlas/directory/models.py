@@ -4,12 +4,14 @@ cooperate in, the projects that come out of them, and where every fact comes fro
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
+
+from atlas.lib.text import fold
 
 LANGUAGE_CODES = ("en", "sl", "sk", "cs", "de")
 
@@ -119,6 +121,32 @@ class MunicipalityQuerySet(models.QuerySet):
         return self.annotate(
             partner_count=Coalesce(count_on("municipality_a"), Value(0))
             + Coalesce(count_on("municipality_b"), Value(0))
+        )
+
+    def search(self, query: str) -> MunicipalityQuerySet:
+        """Municipalities whose name or another name contains `query`, accents and case
+        ignored; exact names first, then names that start with it, then other names,
+        then the rest, larger places first among equals."""
+        key = fold(query)
+        names = MunicipalityName.objects.values("municipality_id")
+        return (
+            self.filter(
+                Q(search_key__contains=key)
+                | Q(pk__in=Subquery(names.filter(search_key__contains=key)))
+            )
+            .annotate(
+                rank=Case(
+                    When(search_key=key, then=Value(0)),
+                    When(search_key__startswith=key, then=Value(1)),
+                    When(pk__in=Subquery(names.filter(search_key=key)), then=Value(2)),
+                    When(
+                        pk__in=Subquery(names.filter(search_key__startswith=key)), then=Value(3)
+                    ),
+                    When(search_key__contains=f" {key}", then=Value(4)),
+                    default=Value(5),
+                )
+            )
+            .order_by("rank", F("population").desc(nulls_last=True), "name", "pk")
         )
 
     def with_partnerships(self) -> MunicipalityQuerySet:
@@ -321,6 +349,19 @@ class Partnership(models.Model):
         return self.end_date or self.end_year
 
 
+def folded_matches(objects, query: str, *fields: str, limit: int = 20) -> list:
+    """Objects of a small table whose folded `fields` contain the folded query."""
+    key = fold(query)
+    return [
+        obj for obj in objects if any(key in fold(getattr(obj, field) or "") for field in fields)
+    ][:limit]
+
+
+class NetworkQuerySet(models.QuerySet):
+    def matching(self, query: str) -> list[Network]:
+        return folded_matches(self.order_by("name"), query, "name", "name_en", "acronym")
+
+
 class Network(models.Model):
     """A group in which municipalities cooperate: an association of municipalities, an
     alliance, a LEADER local action group, a statistical region, a development
@@ -363,6 +404,8 @@ class Network(models.Model):
         verbose_name=_("part of"),
     )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="networks")
+
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -428,6 +471,11 @@ class FundingProgramme(models.Model):
         return self.name
 
 
+class ProjectQuerySet(models.QuerySet):
+    def matching(self, query: str) -> list[Project]:
+        return folded_matches(self.order_by("title"), query, "title", "acronym")
+
+
 class Project(models.Model):
     """A cooperation project of municipalities or networks, usually with outside funding."""
 
@@ -460,6 +508,8 @@ class Project(models.Model):
     website = models.URLField(_("website"), blank=True)
     themes = models.ManyToManyField(Theme, blank=True, related_name="projects")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="projects")
+
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]

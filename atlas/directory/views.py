@@ -1,5 +1,233 @@
-from django.shortcuts import render
+import json
+from collections import Counter
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.dateparse import parse_datetime
+
+from atlas.directory.forms import NetworkFilterForm, PartnershipFilterForm, SearchForm
+from atlas.directory.maps import partner_map_svg
+from atlas.directory.models import (
+    Country,
+    Membership,
+    Municipality,
+    Network,
+    Partnership,
+    Project,
+    ProjectPartner,
+    Source,
+)
+from atlas.lib.text import fold
+
+FOCUS_COUNTRIES = ("SI", "SK", "CZ")
+
+
+def paginate(request, queryset, per_page: int):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def home(request):
-    return render(request, "directory/home.html")
+    focus = Country.objects.filter(code__in=FOCUS_COUNTRIES).annotate(
+        municipality_count=Count("municipalities")
+    )
+    context = {
+        "form": SearchForm(),
+        "counts": {
+            "municipalities": Municipality.objects.count(),
+            "partnerships": Partnership.objects.count(),
+            "networks": Network.objects.count(),
+            "countries": Country.objects.filter(municipalities__isnull=False).distinct().count(),
+        },
+        "focus_countries": sorted(focus, key=lambda c: FOCUS_COUNTRIES.index(c.code)),
+    }
+    return render(request, "directory/home.html", context)
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    context = {"form": form, "query": request.GET.get("q", "")}
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        context["searched"] = True
+        context["page"] = paginate(
+            request, Municipality.objects.search(query).select_related("country"), 25
+        )
+        context["networks"] = Network.objects.matching(query)
+        context["projects"] = Project.objects.matching(query)
+    return render(request, "directory/search.html", context)
+
+
+def municipality_detail(request, slug: str):
+    municipality = get_object_or_404(
+        Municipality.objects.select_related("country", "parent", "source"), slug=slug
+    )
+    partnerships = list(municipality.partnerships().with_places())
+    partners = sorted(
+        ((p, p.partner_of(municipality)) for p in partnerships),
+        key=lambda pair: (pair[1].country.name, fold(pair[1].name)),
+    )
+    memberships = municipality.memberships.select_related("network").order_by("network__name")
+    project_roles = (
+        ProjectPartner.objects.filter(municipality=municipality)
+        .select_related("project__programme")
+        .order_by("project__title")
+    )
+    context = {
+        "municipality": municipality,
+        "other_names": municipality.other_names.all(),
+        "partners": partners,
+        "memberships": memberships,
+        "project_roles": project_roles,
+        "parts": municipality.parts.order_by("name"),
+        "region": municipality.region,
+        "map_svg": partner_map_svg(municipality, [partner for _, partner in partners]),
+    }
+    return render(request, "directory/municipality_detail.html", context)
+
+
+def network_list(request):
+    form = NetworkFilterForm(request.GET)
+    networks = Network.objects.annotate(member_count=Count("memberships")).order_by("name")
+    if form.is_valid() and form.cleaned_data["kind"]:
+        networks = networks.filter(kind=form.cleaned_data["kind"])
+    context = {"form": form, "page": paginate(request, networks, 50)}
+    return render(request, "directory/network_list.html", context)
+
+
+def network_detail(request, slug: str):
+    network = get_object_or_404(Network.objects.select_related("parent", "source"), slug=slug)
+    members = (
+        Membership.objects.filter(network=network)
+        .select_related("municipality__country")
+        .order_by("municipality__name")
+    )
+    context = {
+        "network": network,
+        "page": paginate(request, members, 100),
+        "children": network.children.annotate(member_count=Count("memberships")).order_by("name"),
+        "countries": sorted(network.countries.all(), key=lambda c: c.name),
+        "project_roles": ProjectPartner.objects.filter(network=network)
+        .select_related("project")
+        .order_by("project__title"),
+        "funded_projects": network.funded_projects.order_by("title"),
+    }
+    return render(request, "directory/network_detail.html", context)
+
+
+def partnership_list(request):
+    form = PartnershipFilterForm(request.GET)
+    partnerships = Partnership.objects.with_places()
+    partnerships = form.filter(partnerships) if form.is_valid() else partnerships.none()
+    context = {"form": form, "page": paginate(request, partnerships, 50)}
+    return render(request, "directory/partnership_list.html", context)
+
+
+def project_list(request):
+    projects = Project.objects.select_related("programme", "funded_by").prefetch_related(
+        "partners__municipality", "partners__network"
+    )
+    return render(request, "directory/project_list.html", {"page": paginate(request, projects, 50)})
+
+
+def project_detail(request, slug: str):
+    project = get_object_or_404(
+        Project.objects.select_related("programme", "funded_by", "source"), slug=slug
+    )
+    partners = project.partners.select_related("municipality__country", "network")
+    context = {"project": project, "partners": partners, "themes": project.themes.all()}
+    return render(request, "directory/project_detail.html", context)
+
+
+def country_list(request):
+    countries = (
+        Country.objects.filter(covered=True)
+        .annotate(municipality_count=Count("municipalities"))
+        .order_by("code")
+    )
+    context = {"countries": sorted(countries, key=lambda c: fold(c.name))}
+    return render(request, "directory/country_list.html", context)
+
+
+def country_detail(request, code: str):
+    if code != code.lower():
+        raise Http404
+    country = get_object_or_404(Country, code=code.upper())
+    twinned = list(
+        Municipality.objects.in_country(country.code)
+        .with_partner_counts()
+        .filter(partner_count__gt=0)
+        .order_by("nuts3", "name")
+    )
+    region_names = dict(
+        Network.objects.filter(
+            kind=Network.Kind.STATISTICAL_REGION, code__in={m.nuts3 for m in twinned}
+        ).values_list("code", "name")
+    )
+    regions: dict[str, list[Municipality]] = {}
+    for municipality in twinned:
+        regions.setdefault(municipality.nuts3, []).append(municipality)
+    context = {
+        "country": country,
+        "municipality_count": country.municipalities.count(),
+        "twinned_count": len(twinned),
+        "regions": [
+            (code, region_names.get(code, code), members) for code, members in regions.items()
+        ],
+        "top_partner_countries": top_partner_countries(country),
+    }
+    return render(request, "directory/country_detail.html", context)
+
+
+def top_partner_countries(country: Country, limit: int = 10) -> list[tuple[Country, int]]:
+    """The countries its municipalities are most often partnered with."""
+    counter: Counter[str] = Counter()
+    pairs = Partnership.objects.in_country(country.code).values_list(
+        "municipality_a__country_id", "municipality_b__country_id"
+    )
+    for code_a, code_b in pairs:
+        counter[code_b if code_a == country.code else code_a] += 1
+    codes = [code for code, _ in counter.most_common(limit)]
+    countries = Country.objects.in_bulk(codes)
+    return [(countries[code], counter[code]) for code in codes]
+
+
+def about_data(request):
+    sources = Source.objects.annotate(
+        municipality_count=Count("municipalities", distinct=True),
+        partnership_count=Count("partnerships", distinct=True),
+    )
+    per_country = (
+        Country.objects.filter(Q(covered=True) | Q(code__in=FOCUS_COUNTRIES))
+        .annotate(
+            municipality_count=Count("municipalities", distinct=True),
+        )
+        .order_by("code")
+    )
+    pair_counts: Counter[str] = Counter()
+    for code_a, code_b in Partnership.objects.values_list(
+        "municipality_a__country_id", "municipality_b__country_id"
+    ):
+        pair_counts[code_a] += 1
+        if code_b != code_a:
+            pair_counts[code_b] += 1
+    context = {
+        "sources": sources,
+        "countries": [(c, pair_counts[c.code]) for c in sorted(per_country, key=lambda c: c.name)],
+        "build": dataset_build_info(),
+    }
+    return render(request, "directory/about_data.html", context)
+
+
+@lru_cache(maxsize=1)
+def dataset_build_info() -> dict:
+    """What `build_dataset` wrote about the dataset in data/build.json, if anything."""
+    try:
+        info = json.loads((settings.DATASET_DIR / "build.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    info["built_at"] = parse_datetime(info.get("built_at") or "")
+    return info

@@ -1,0 +1,129 @@
+from django.contrib import admin
+
+from atlas.directory.models import (
+    Country,
+    FundingProgramme,
+    Membership,
+    Municipality,
+    MunicipalityName,
+    Network,
+    Partnership,
+    Project,
+    ProjectPartner,
+    Source,
+    Theme,
+)
+from atlas.lib.text import fold
+
+
+class LargeTableAdmin(admin.ModelAdmin):
+    """Admin for tables with tens of thousands of rows: no full count on every page."""
+
+    show_full_result_count = False
+    list_per_page = 50
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "licence", "retrieved"]
+    search_fields = ["name", "key", "licence"]
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_en", "eu_member", "covered"]
+    list_filter = ["eu_member", "covered"]
+    search_fields = ["code", "name_en"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name_en", "name_sl", "name_sk", "name_cs", "name_de", "position"]
+    search_fields = ["slug", "name_en", "name_sl", "name_sk", "name_cs", "name_de"]
+
+
+class MunicipalityNameInline(admin.TabularInline):
+    model = MunicipalityName
+    extra = 0
+    fields = ["name", "language", "source"]
+    autocomplete_fields = ["source"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(LargeTableAdmin):
+    list_display = ["name", "country", "kind", "lau_code", "nuts3", "population"]
+    list_filter = ["kind", "country"]
+    list_select_related = ["country"]
+    search_fields = ["name", "search_key", "lau_code", "external_id", "slug"]
+    autocomplete_fields = ["country", "parent", "source"]
+    readonly_fields = ["search_key"]
+    inlines = [MunicipalityNameInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        # Also find "skofja loka" when the name is "Škofja Loka".
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term and fold(search_term):
+            results |= queryset.filter(search_key__contains=fold(search_term))
+        return results, may_have_duplicates
+
+    def save_model(self, request, obj, form, change):
+        obj.search_key = fold(obj.name)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for name in formset.save(commit=False):
+            name.search_key = fold(name.name)
+            name.save()
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+        formset.save_m2m()
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(LargeTableAdmin):
+    list_display = ["__str__", "kind", "status", "start_year", "end_year"]
+    list_filter = ["kind", "status", "sources"]
+    list_select_related = ["municipality_a", "municipality_b"]
+    search_fields = ["municipality_a__name", "municipality_b__name", "external_id"]
+    autocomplete_fields = ["municipality_a", "municipality_b", "themes", "sources"]
+    ordering = ["pk"]
+
+
+@admin.register(Network)
+class NetworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "code", "founded", "parent"]
+    list_filter = ["kind"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "name_en", "acronym", "code", "external_id"]
+    autocomplete_fields = ["parent", "countries", "source"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(LargeTableAdmin):
+    list_display = ["municipality", "network", "role", "start_year", "end_year"]
+    list_filter = ["role", "network__kind"]
+    list_select_related = ["municipality", "network"]
+    search_fields = ["municipality__name", "network__name"]
+    autocomplete_fields = ["network", "municipality", "source"]
+
+
+@admin.register(FundingProgramme)
+class FundingProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "funder", "period"]
+    search_fields = ["name", "funder"]
+
+
+class ProjectPartnerInline(admin.TabularInline):
+    model = ProjectPartner
+    extra = 0
+    autocomplete_fields = ["municipality", "network"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["title", "acronym", "programme", "start_date", "end_date"]
+    list_filter = ["programme"]
+    list_select_related = ["programme"]
+    search_fields = ["title", "acronym", "external_id"]
+    autocomplete_fields = ["programme", "funded_by", "themes", "source"]
+    inlines = [ProjectPartnerInline]

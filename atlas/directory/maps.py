@@ -1,0 +1,58 @@
+"""Static SVG maps of a municipality and its partners, drawn over the bundled basemap."""
+
+import gzip
+import json
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from atlas.directory.models import Municipality
+from atlas.lib.svgmap import View, ring_path
+
+
+@lru_cache(maxsize=1)
+def basemap_countries() -> list[dict]:
+    """Country outlines from data/basemap.json.gz (Natural Earth, public domain)."""
+    try:
+        with gzip.open(settings.DATASET_DIR / "basemap.json.gz", "rt", encoding="utf-8") as file:
+            return json.load(file)["countries"]
+    except OSError:
+        return []
+
+
+def partner_map_svg(town: Municipality, partners: list[Municipality]) -> SafeString:
+    """An SVG picture of `town` (a larger dot) with lines to each of its partners."""
+    if town.longitude is None or town.latitude is None:
+        return mark_safe("")
+    located = [p for p in partners if p.longitude is not None and p.latitude is not None]
+    here = (town.longitude, town.latitude)
+    view = View.around([here, *((p.longitude, p.latitude) for p in located)])
+    land = "".join(
+        path
+        for country in basemap_countries()
+        if view.overlaps(country["bbox"])
+        for path in (ring_path(view, ring) for ring in country["rings"])
+        if path
+    )
+    x, y = view.project(here)
+    lines, dots = [], []
+    for partner in located:
+        px, py = view.project((partner.longitude, partner.latitude))
+        lines.append(f'<line x1="{x}" y1="{y}" x2="{px}" y2="{py}"/>')
+        dots.append(
+            f'<circle cx="{px}" cy="{py}" r="4"><title>{escape(partner.name)}</title></circle>'
+        )
+    label = _("Map of %(name)s and its partner towns") % {"name": town.name}
+    return mark_safe(
+        f'<svg class="static-map" viewBox="0 0 {view.width} {view.height}" role="img"'
+        f' aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
+        f'<rect class="sea" width="{view.width}" height="{view.height}"/>'
+        f'<path class="land" d="{land}"/>'
+        f'<g class="links">{"".join(lines)}</g>'
+        f'<g class="partners">{"".join(dots)}</g>'
+        f'<circle class="town" cx="{x}" cy="{y}" r="7"><title>{escape(town.name)}</title></circle>'
+        "</svg>"
+    )

@@ -1,0 +1,103 @@
+"""Shared test helpers: small `make_*` builders for the domain, used across the apps' tests."""
+
+import itertools
+
+import pytest
+
+from atlas.directory.models import (
+    Country,
+    Membership,
+    Municipality,
+    Network,
+    Partnership,
+    Project,
+    ProjectPartner,
+    Source,
+)
+from atlas.lib.text import fold
+
+_counter = itertools.count(1)
+
+
+def make_source(key: str = "test-source", **fields) -> Source:
+    defaults = {"name": "Test source", "licence": "CC BY 4.0"}
+    return Source.objects.get_or_create(key=key, defaults={**defaults, **fields})[0]
+
+
+def make_country(code: str = "SI", name_en: str = "Slovenia", **fields) -> Country:
+    defaults = {"name_en": name_en, "eu_member": True, "covered": True}
+    return Country.objects.get_or_create(code=code, defaults={**defaults, **fields})[0]
+
+
+def make_municipality(name: str = "Kamnik", country: str = "SI", **fields) -> Municipality:
+    number = next(_counter)
+    fields.setdefault("source", make_source())
+    fields.setdefault("slug", f"{fold(name).replace(' ', '-')}-{number}")
+    fields.setdefault("external_id", f"test:{number}")
+    fields.setdefault("latitude", 46.2)
+    fields.setdefault("longitude", 14.6)
+    return Municipality.objects.create(
+        name=name, search_key=fold(name), country=make_country(country), **fields
+    )
+
+
+def make_partnership(a: Municipality, b: Municipality, **fields) -> Partnership:
+    if a.pk > b.pk:
+        a, b = b, a
+    sources = fields.pop("sources", None) or [make_source()]
+    partnership = Partnership.objects.create(
+        municipality_a=a,
+        municipality_b=b,
+        external_id=f"pair:{a.external_id}~{b.external_id}~{fields.get('kind', 'twinning')}",
+        **fields,
+    )
+    partnership.sources.set(sources)
+    return partnership
+
+
+def make_network(name: str = "Association of Historic Towns", **fields) -> Network:
+    number = next(_counter)
+    fields.setdefault("kind", Network.Kind.ASSOCIATION)
+    fields.setdefault("source", make_source())
+    fields.setdefault("slug", f"network-{number}")
+    fields.setdefault("external_id", f"net:test-{number}")
+    return Network.objects.create(name=name, **fields)
+
+
+def make_membership(network: Network, municipality: Municipality, **fields) -> Membership:
+    fields.setdefault("source", make_source())
+    return Membership.objects.create(network=network, municipality=municipality, **fields)
+
+
+def make_project(title: str = "Eko tržnica", partners=(), **fields) -> Project:
+    number = next(_counter)
+    fields.setdefault("source", make_source())
+    fields.setdefault("slug", f"project-{number}")
+    fields.setdefault("external_id", f"project:test-{number}")
+    project = Project.objects.create(title=title, **fields)
+    for partner in partners:
+        kind = "network" if isinstance(partner, Network) else "municipality"
+        ProjectPartner.objects.create(project=project, **{kind: partner})
+    return project
+
+
+@pytest.fixture
+def kamnik_world(db):
+    """Kamnik with its two twin towns, a network and a project: a small real-looking world."""
+    kamnik = make_municipality("Kamnik", "SI", population=30000, nuts3="SI041")
+    trofaiach = make_municipality(
+        "Trofaiach", "AT", population=11000, latitude=47.42, longitude=15.0
+    )
+    andechs = make_municipality("Andechs", "DE", population=3500, latitude=47.97, longitude=11.18)
+    make_partnership(kamnik, trofaiach, start_year=1999, status=Partnership.Status.ACTIVE)
+    make_partnership(kamnik, andechs, start_year=2004, status=Partnership.Status.ACTIVE)
+    network = make_network("Združenje zgodovinskih mest Slovenije", founded=2001)
+    make_membership(network, kamnik)
+    project = make_project("Eko tržnica", partners=[kamnik], funded_by=network)
+    return {
+        "kamnik": kamnik,
+        "trofaiach": trofaiach,
+        "andechs": andechs,
+        "network": network,
+        "project": project,
+    }
