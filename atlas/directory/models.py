@@ -22,7 +22,7 @@ class Source(models.Model):
     Every imported record points at one, so the site can say where each fact comes from
     and attribute it as its licence requires."""
 
-    key = models.SlugField(max_length=60, unique=True)
+    key = models.SlugField(_("key"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
     url = models.URLField(_("address"), blank=True)
     licence = models.CharField(_("licence"), max_length=100)
@@ -77,13 +77,13 @@ class Country(models.Model):
 class Theme(models.Model):
     """An area of cooperation from a controlled vocabulary (culture, sport, youth, …)."""
 
-    slug = models.SlugField(max_length=40, unique=True)
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=80)
     name_sl = models.CharField(_("name (Slovenian)"), max_length=80)
     name_sk = models.CharField(_("name (Slovak)"), max_length=80)
     name_cs = models.CharField(_("name (Czech)"), max_length=80)
     name_de = models.CharField(_("name (German)"), max_length=80)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["position", "slug"]
@@ -139,9 +139,7 @@ class MunicipalityQuerySet(models.QuerySet):
                     When(search_key=key, then=Value(0)),
                     When(search_key__startswith=key, then=Value(1)),
                     When(pk__in=Subquery(names.filter(search_key=key)), then=Value(2)),
-                    When(
-                        pk__in=Subquery(names.filter(search_key__startswith=key)), then=Value(3)
-                    ),
+                    When(pk__in=Subquery(names.filter(search_key__startswith=key)), then=Value(3)),
                     When(search_key__contains=f" {key}", then=Value(4)),
                     default=Value(5),
                 )
@@ -165,13 +163,15 @@ class Municipality(models.Model):
         OTHER = "other", _("other place")
 
     external_id = models.CharField(_("stable id"), max_length=60, unique=True)
-    slug = models.SlugField(max_length=140, unique=True)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    search_key = models.CharField(max_length=200, db_index=True, editable=False)
+    search_key = models.CharField(_("search key"), max_length=200, db_index=True, editable=False)
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("country")
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MUNICIPALITY)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.MUNICIPALITY
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -230,14 +230,19 @@ class MunicipalityName(models.Model):
     official long form ("Mestna občina Kranj") or a name in another local language."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="other_names"
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="other_names",
+        verbose_name=_("municipality"),
     )
     name = models.CharField(_("name"), max_length=200)
     language = models.CharField(
         _("language"), max_length=8, blank=True, help_text=_("Empty when the source does not say.")
     )
-    search_key = models.CharField(max_length=200, db_index=True, editable=False)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    search_key = models.CharField(_("search key"), max_length=200, db_index=True, editable=False)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="+", verbose_name=_("source")
+    )
 
     class Meta:
         ordering = ["language", "name"]
@@ -259,9 +264,7 @@ class PartnershipQuerySet(models.QuerySet):
 
     def in_country(self, code: str) -> PartnershipQuerySet:
         code = code.upper()
-        return self.filter(
-            Q(municipality_a__country_id=code) | Q(municipality_b__country_id=code)
-        )
+        return self.filter(Q(municipality_a__country_id=code) | Q(municipality_b__country_id=code))
 
     def with_places(self) -> PartnershipQuerySet:
         return self.select_related(
@@ -289,10 +292,16 @@ class Partnership(models.Model):
 
     external_id = models.CharField(_("stable id"), max_length=80, unique=True)
     municipality_a = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="partnerships_as_a"
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="partnerships_as_a",
+        verbose_name=_("municipality"),
     )
     municipality_b = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="partnerships_as_b"
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="partnerships_as_b",
+        verbose_name=_("partner"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TWINNING)
     status = models.CharField(
@@ -302,8 +311,10 @@ class Partnership(models.Model):
     start_date = models.DateField(_("since (date)"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("until (year)"), null=True, blank=True)
     end_date = models.DateField(_("until (date)"), null=True, blank=True)
-    themes = models.ManyToManyField(Theme, blank=True, related_name="partnerships")
-    sources = models.ManyToManyField(Source, related_name="partnerships")
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="partnerships", verbose_name=_("areas of cooperation")
+    )
+    sources = models.ManyToManyField(Source, related_name="partnerships", verbose_name=_("sources"))
     notes = models.TextField(_("notes"), blank=True)
 
     objects = PartnershipQuerySet.as_manager()
@@ -377,7 +388,7 @@ class Network(models.Model):
         INITIATIVE = "initiative", _("initiative")
 
     external_id = models.CharField(_("stable id"), max_length=80, unique=True)
-    slug = models.SlugField(max_length=140, unique=True)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
     name = models.CharField(_("name"), max_length=300)
     name_en = models.CharField(_("English name"), max_length=300, blank=True)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
@@ -394,7 +405,9 @@ class Network(models.Model):
         blank=True,
         help_text=_("How many members the network says it has, where not all are listed here."),
     )
-    countries = models.ManyToManyField(Country, blank=True, related_name="networks")
+    countries = models.ManyToManyField(
+        Country, blank=True, related_name="networks", verbose_name=_("countries")
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -403,7 +416,9 @@ class Network(models.Model):
         related_name="children",
         verbose_name=_("part of"),
     )
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="networks")
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="networks", verbose_name=_("source")
+    )
 
     objects = NetworkQuerySet.as_manager()
 
@@ -429,14 +444,21 @@ class Membership(models.Model):
         SIGNATORY = "signatory", _("signatory")
         OBSERVER = "observer", _("observer")
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("network")
+    )
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="memberships"
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("municipality"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     start_year = models.PositiveSmallIntegerField(_("since"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("until"), null=True, blank=True)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="memberships")
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("source")
+    )
 
     class Meta:
         ordering = ["network__name", "municipality__name"]
@@ -449,13 +471,16 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.municipality} in {self.network}"
+        return _("%(municipality)s in %(network)s") % {
+            "municipality": self.municipality,
+            "network": self.network,
+        }
 
 
 class FundingProgramme(models.Model):
     """A programme that funds cooperation projects (Interreg, CERV, LEADER, …)."""
 
-    slug = models.SlugField(max_length=140, unique=True)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
     name = models.CharField(_("name"), max_length=300)
     funder = models.CharField(_("funder"), max_length=200, blank=True)
     period = models.CharField(_("period"), max_length=20, blank=True)
@@ -480,7 +505,7 @@ class Project(models.Model):
     """A cooperation project of municipalities or networks, usually with outside funding."""
 
     external_id = models.CharField(_("stable id"), max_length=80, unique=True)
-    slug = models.SlugField(max_length=140, unique=True)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
     title = models.CharField(_("title"), max_length=300)
     acronym = models.CharField(_("acronym"), max_length=60, blank=True)
     programme = models.ForeignKey(
@@ -506,8 +531,12 @@ class Project(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    themes = models.ManyToManyField(Theme, blank=True, related_name="projects")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="projects")
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="projects", verbose_name=_("themes")
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="projects", verbose_name=_("source")
+    )
 
     objects = ProjectQuerySet.as_manager()
 
@@ -538,16 +567,24 @@ class ProjectPartner(models.Model):
         LEAD = "lead", _("lead partner")
         PARTNER = "partner", _("partner")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="partners")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="partners", verbose_name=_("project")
+    )
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="project_roles",
+        verbose_name=_("municipality"),
     )
     network = models.ForeignKey(
-        Network, on_delete=models.CASCADE, null=True, blank=True, related_name="project_roles"
+        Network,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="project_roles",
+        verbose_name=_("network"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTNER)
 

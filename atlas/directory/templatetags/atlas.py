@@ -1,6 +1,7 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.formats import date_format
 from django.utils.translation import get_language_info
 
 register = template.Library()
@@ -25,5 +26,5 @@ def language_links(context) -> list[dict]:
 def partnership_since(partnership) -> str:
     """The start of a partnership as precisely as it is known: a date, a year or nothing."""
     if partnership.start_date:
-        return partnership.start_date.isoformat()
+        return date_format(partnership.start_date, "SHORT_DATE_FORMAT")
     return str(partnership.start_year or "")

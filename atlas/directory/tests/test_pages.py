@@ -26,13 +26,15 @@ def h1_count(html: str) -> int:
 
 @pytest.fixture
 def world(kamnik_world):
-    region = make_network(
-        "Osrednjeslovenska", kind=Network.Kind.STATISTICAL_REGION, code="SI041"
-    )
+    region = make_network("Osrednjeslovenska", kind=Network.Kind.STATISTICAL_REGION, code="SI041")
     make_membership(region, kamnik_world["kamnik"])
     villach = make_municipality("Villach", "AT", population=61000)
     MunicipalityName.objects.create(
-        municipality=villach, name="Beljak", language="sl", search_key="beljak", source=villach.source
+        municipality=villach,
+        name="Beljak",
+        language="sl",
+        search_key="beljak",
+        source=villach.source,
     )
     kranj = make_municipality("Kranj", "SI", population=56000)
     make_partnership(kranj, villach, start_year=2008)
