@@ -60,6 +60,9 @@ class Country(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("country", args=[self.code.lower()])
+
     @property
     def name(self) -> str:
         """The country's name in the active language."""
@@ -69,9 +72,6 @@ class Country(models.Model):
     def flag(self) -> str:
         """The flag emoji, built from the two regional indicator letters."""
         return "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in self.code.upper())
-
-    def get_absolute_url(self) -> str:
-        return reverse("country", args=[self.code.lower()])
 
 
 class Theme(models.Model):
@@ -290,7 +290,7 @@ class Partnership(models.Model):
         ENDED = "ended", _("ended")
         UNKNOWN = "unknown", _("unknown")
 
-    external_id = models.CharField(_("stable id"), max_length=80, unique=True)
+    external_id = models.CharField(_("stable id"), max_length=200, unique=True)
     municipality_a = models.ForeignKey(
         Municipality,
         on_delete=models.CASCADE,

@@ -196,10 +196,17 @@ def top_partner_countries(country: Country, limit: int = 10) -> list[tuple[Count
 
 
 def about_data(request):
-    sources = Source.objects.annotate(
-        municipality_count=Count("municipalities", distinct=True),
-        partnership_count=Count("partnerships", distinct=True),
+    # Two grouped counts: annotating both on Source would multiply the joined rows.
+    municipality_counts = dict(
+        Municipality.objects.order_by().values_list("source").annotate(n=Count("pk"))
     )
+    partnership_counts = dict(
+        Partnership.sources.through.objects.order_by().values_list("source").annotate(n=Count("pk"))
+    )
+    sources = [
+        (source, municipality_counts.get(source.pk, 0), partnership_counts.get(source.pk, 0))
+        for source in Source.objects.all()
+    ]
     per_country = (
         Country.objects.filter(Q(covered=True) | Q(code__in=FOCUS_COUNTRIES))
         .annotate(

@@ -283,7 +283,7 @@ def add_rows(world, count: int):
         ("projects", (), {}, 4),
         ("countries", (), {}, 1),
         ("country", ("si",), {}, 6),
-        ("about-data", (), {}, 3),
+        ("about-data", (), {}, 5),
         ("search", (), {"q": "extra"}, 4),
     ],
 )
