@@ -66,3 +66,4 @@ class NetworkFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("All kinds")), *Network.Kind.choices], required=False
     )
+    include_parts = forms.BooleanField(label=_("Include sub-networks"), required=False)

@@ -24,6 +24,10 @@ from atlas.directory.models import (
 from atlas.lib.text import fold
 
 FOCUS_COUNTRIES = ("SI", "SK", "CZ")
+# Local authorities only: not city parts, nor partner places known only from twinning lists.
+MUNICIPALITY_COUNT = Count(
+    "municipalities", filter=Q(municipalities__kind=Municipality.Kind.MUNICIPALITY)
+)
 
 
 def paginate(request, queryset, per_page: int):
@@ -32,7 +36,7 @@ def paginate(request, queryset, per_page: int):
 
 def home(request):
     focus = Country.objects.filter(code__in=FOCUS_COUNTRIES).annotate(
-        municipality_count=Count("municipalities")
+        municipality_count=MUNICIPALITY_COUNT
     )
     context = {
         "form": SearchForm(),
@@ -91,9 +95,15 @@ def municipality_detail(request, slug: str):
 
 def network_list(request):
     form = NetworkFilterForm(request.GET)
-    networks = Network.objects.annotate(member_count=Count("memberships")).order_by("name")
+    networks = (
+        Network.objects.select_related("parent")
+        .annotate(member_count=Count("memberships"))
+        .order_by("name")
+    )
     if form.is_valid() and form.cleaned_data["kind"]:
         networks = networks.filter(kind=form.cleaned_data["kind"])
+    if not (form.is_valid() and form.cleaned_data["include_parts"]):
+        networks = networks.filter(parent__isnull=True)
     context = {"form": form, "page": paginate(request, networks, 50)}
     return render(request, "directory/network_list.html", context)
 
@@ -145,7 +155,7 @@ def project_detail(request, slug: str):
 def country_list(request):
     countries = (
         Country.objects.filter(covered=True)
-        .annotate(municipality_count=Count("municipalities"))
+        .annotate(municipality_count=MUNICIPALITY_COUNT)
         .order_by("code")
     )
     context = {"countries": sorted(countries, key=lambda c: fold(c.name))}
@@ -172,7 +182,9 @@ def country_detail(request, code: str):
         regions.setdefault(municipality.nuts3, []).append(municipality)
     context = {
         "country": country,
-        "municipality_count": country.municipalities.count(),
+        "municipality_count": country.municipalities.filter(
+            kind=Municipality.Kind.MUNICIPALITY
+        ).count(),
         "twinned_count": len(twinned),
         "regions": [
             (code, region_names.get(code, code), members) for code, members in regions.items()
@@ -209,9 +221,7 @@ def about_data(request):
     ]
     per_country = (
         Country.objects.filter(Q(covered=True) | Q(code__in=FOCUS_COUNTRIES))
-        .annotate(
-            municipality_count=Count("municipalities", distinct=True),
-        )
+        .annotate(municipality_count=MUNICIPALITY_COUNT)
         .order_by("code")
     )
     pair_counts: Counter[str] = Counter()

@@ -309,10 +309,10 @@ def covenant(
         roles = bodies[body]
         slug = unique_slug(body, taken, max_length=60)
         external_id = f"net:com-{slug}"
-        # A coordinator (a region, province or ministry) runs the Covenant for its
-        # signatories: a part of the initiative. A body that only supports signatories is
-        # typically an association of municipalities, an energy agency or a network.
-        kind = "initiative" if "coordinator" in roles else "association"
+        # Coordinators (regions, provinces, ministries) and supporters (energy agencies,
+        # associations, networks) each gather a group of signatories inside the Covenant:
+        # the group is a part of the initiative, whatever the body is on its own.
+        kind = "initiative"
         what = " and ".join(
             f"{label} Covenant of Mayors signatories"
             for role, label in (("coordinator", "coordinates"), ("supporter", "supports"))

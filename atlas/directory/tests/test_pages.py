@@ -73,10 +73,14 @@ def test_every_public_page_answers_with_one_h1_in_each_language(client, world, l
 
 @pytest.mark.django_db
 def test_the_home_page_shows_headline_counts(client, world):
+    make_municipality("Kanal ob Soči", "SI", kind="other")
     response = client.get(url("home"))
     counts = response.context["counts"]
-    assert counts == {"municipalities": 6, "partnerships": 3, "networks": 2, "countries": 3}
-    assert "<strong>6</strong>" in response.content.decode()
+    assert counts == {"municipalities": 7, "partnerships": 3, "networks": 2, "countries": 3}
+    assert "<strong>7</strong>" in response.content.decode()
+    # A partner place known only from a list is not counted as a Slovenian municipality.
+    slovenia = next(c for c in response.context["focus_countries"] if c.code == "SI")
+    assert slovenia.municipality_count == 3
 
 
 @pytest.mark.django_db
@@ -237,6 +241,16 @@ def test_the_network_page_lists_members_and_projects(client, world):
 def test_the_network_list_filters_by_kind(client, world):
     response = client.get(url("networks"), {"kind": "statistical_region"})
     assert [n.name for n in response.context["page"]] == ["Osrednjeslovenska"]
+
+
+@pytest.mark.django_db
+def test_the_network_list_shows_sub_networks_only_when_asked(client, world):
+    covenant = make_network("Covenant of Mayors", kind=Network.Kind.INITIATIVE)
+    make_network("Climate Alliance", kind=Network.Kind.INITIATIVE, parent=covenant)
+    names = [n.name for n in client.get(url("networks")).context["page"]]
+    assert "Covenant of Mayors" in names and "Climate Alliance" not in names
+    response = client.get(url("networks"), {"include_parts": "on"})
+    assert "Climate Alliance" in [n.name for n in response.context["page"]]
 
 
 @pytest.mark.django_db
