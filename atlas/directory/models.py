@@ -125,8 +125,8 @@ class MunicipalityQuerySet(models.QuerySet):
 
     def search(self, query: str) -> MunicipalityQuerySet:
         """Municipalities whose name or another name contains `query`, accents and case
-        ignored; exact names first, then names that start with it, then other names,
-        then the rest, larger places first among equals."""
+        ignored: exact names first (an exonym such as "Dunaj" for Wien counts as exact),
+        then names that start with it, then the rest, larger places first among equals."""
         key = fold(query)
         names = MunicipalityName.objects.values("municipality_id")
         return (
@@ -137,8 +137,8 @@ class MunicipalityQuerySet(models.QuerySet):
             .annotate(
                 rank=Case(
                     When(search_key=key, then=Value(0)),
-                    When(search_key__startswith=key, then=Value(1)),
-                    When(pk__in=Subquery(names.filter(search_key=key)), then=Value(2)),
+                    When(pk__in=Subquery(names.filter(search_key=key)), then=Value(1)),
+                    When(search_key__startswith=key, then=Value(2)),
                     When(pk__in=Subquery(names.filter(search_key__startswith=key)), then=Value(3)),
                     When(search_key__contains=f" {key}", then=Value(4)),
                     default=Value(5),

@@ -81,13 +81,24 @@ def ring_path(view: View, ring: Iterable[Point]) -> str:
     'M0 100L50 50L100 100Z'
     >>> ring_path(View(0, 0, 10, 10, 100, 100), [(0, 0), (500, 0), (500, 5), (5, 5)])
     'M0 100L150 100L150 50L50 50Z'
+
+    A ring cut at the antimeridian jumps from 180° to -180°; it is unwrapped so that it
+    does not draw a band across the whole world:
+
+    >>> ring_path(View(-180, -90, 180, 90, 360, 180), [(170, 60), (180, 60), (-180, 70), (170, 70)])
+    'M350 30L360 30L360 20L350 20Z'
     """
     parts = []
     last = None
     low_x, high_x = -view.width / 2, view.width * 1.5
     low_y, high_y = -view.height / 2, view.height * 1.5
-    for point in ring:
-        x, y = view.project(point)
+    shift = 0.0
+    previous_lon = None
+    for lon, lat in ring:
+        if previous_lon is not None and abs(lon + shift - previous_lon) > 180:
+            shift += 360 if previous_lon > lon + shift else -360
+        previous_lon = lon + shift
+        x, y = view.project((previous_lon, lat))
         pixel = (round(min(max(x, low_x), high_x)), round(min(max(y, low_y), high_y)))
         if pixel == last:
             continue

@@ -48,6 +48,7 @@ def build(raw: Path, out: Path, with_basemap: bool = True) -> Report:
 
     geonames = gazetteer.read_geonames(raw, report)
     names += gazetteer.attach_names(geonames, places, index, report)
+    names += municipalities.latin_names(places, names)
     resolver = twinning.Resolver(index, gazetteer.Gazetteer(geonames), covered, normaliser, report)
     collector = twinning.PairCollector(report)
     twinning.read_hekman(raw, resolver, collector, report)

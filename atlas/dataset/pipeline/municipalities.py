@@ -135,6 +135,18 @@ def slovenian_long_names(raw: Path, places: list[Place], report: Report) -> list
     return names
 
 
+def latin_names(places: list[Place], names: list[tuple]) -> list[tuple]:
+    """A Latin spelling for each name written in Greek or Cyrillic ("Битола" is also
+    "Bitola"), so that people who type Latin letters find it, unless a source gave one."""
+    known = {(external_id, fold(name)) for external_id, name, *_ in names}
+    rows = []
+    for place in places:
+        latin = to_latin(place.name)
+        if latin != place.name and (place.external_id, fold(latin)) not in known:
+            rows.append((place.external_id, latin, "", place.source))
+    return rows
+
+
 def cross_check_ruian(raw: Path, places: list[Place], report: Report) -> dict[str, str]:
     """Compare Czech LAU codes with the RÚIAN list; return its region names by NUTS 3 code."""
     codes = {place.lau_code for place in places if place.country == "CZ"}

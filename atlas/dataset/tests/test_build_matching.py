@@ -7,7 +7,7 @@ import pytest
 
 from atlas.dataset.pipeline.countries import CountryNormaliser
 from atlas.dataset.pipeline.gazetteer import GeoPlace, attach_names
-from atlas.dataset.pipeline.municipalities import assign_slugs, read_lau
+from atlas.dataset.pipeline.municipalities import assign_slugs, latin_names, read_lau
 from atlas.dataset.pipeline.names import is_not_municipal, own_keys, variants
 from atlas.dataset.pipeline.networks import CliqueSpec, extract_cliques, grow_clique
 from atlas.dataset.pipeline.places import Place, PlaceIndex
@@ -213,3 +213,12 @@ def test_it_turns_a_clique_into_a_network():
 def test_the_docstring_examples_hold(module):
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted and not result.failed
+
+
+def test_it_gives_names_in_cyrillic_a_latin_spelling_unless_a_source_has_one():
+    bitola = Place("lau:MK_1", "Битола", "MK", "municipality", "lau")
+    skopje = Place("lau:MK_2", "Скопје", "MK", "municipality", "lau")
+    kamnik = Place("lau:SI_043", "Kamnik", "SI", "municipality", "lau")
+    from_geonames = [("lau:MK_2", "Skopje", "", "geonames")]
+    rows = latin_names([bitola, skopje, kamnik], from_geonames)
+    assert rows == [("lau:MK_1", "Bitola", "", "lau")]

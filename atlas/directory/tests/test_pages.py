@@ -128,6 +128,17 @@ def test_search_ranks_exact_names_before_longer_ones(client, world):
 
 
 @pytest.mark.django_db
+def test_search_puts_an_exact_exonym_before_names_that_merely_start_with_it(client, world):
+    wien = make_municipality("Wien", "AT", population=1_900_000)
+    MunicipalityName.objects.create(
+        municipality=wien, name="Dunaj", language="sl", search_key="dunaj", source=wien.source
+    )
+    make_municipality("Dunajská Streda", "SK", population=23000)
+    response = client.get(url("search"), {"q": "Dunaj"})
+    assert [m.name for m in response.context["page"]] == ["Wien", "Dunajská Streda"]
+
+
+@pytest.mark.django_db
 def test_search_finds_networks_and_projects_by_name(client, world):
     response = client.get(url("search") + "?q=zgodovinskih")
     assert response.context["networks"] == [world["network"]]
