@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from atlas.directory.models import (
     Country,
@@ -16,7 +17,12 @@ from atlas.directory.models import (
 from atlas.lib.text import fold
 
 
-class LargeTableAdmin(admin.ModelAdmin):
+class AtlasAdmin(admin.ModelAdmin):
+    # Addresses typed without a scheme are taken as https, as Django 6 will do.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class LargeTableAdmin(AtlasAdmin):
     """Admin for tables with tens of thousands of rows: no full count on every page."""
 
     show_full_result_count = False
@@ -24,20 +30,20 @@ class LargeTableAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(AtlasAdmin):
     list_display = ["name", "key", "licence", "retrieved"]
     search_fields = ["name", "key", "licence"]
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(AtlasAdmin):
     list_display = ["code", "name_en", "eu_member", "covered"]
     list_filter = ["eu_member", "covered"]
     search_fields = ["code", "name_en"]
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(AtlasAdmin):
     list_display = ["slug", "name_en", "name_sl", "name_sk", "name_cs", "name_de", "position"]
     search_fields = ["slug", "name_en", "name_sl", "name_sk", "name_cs", "name_de"]
 
@@ -90,7 +96,7 @@ class PartnershipAdmin(LargeTableAdmin):
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(AtlasAdmin):
     list_display = ["name", "kind", "code", "founded", "parent"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -108,7 +114,7 @@ class MembershipAdmin(LargeTableAdmin):
 
 
 @admin.register(FundingProgramme)
-class FundingProgrammeAdmin(admin.ModelAdmin):
+class FundingProgrammeAdmin(AtlasAdmin):
     list_display = ["name", "funder", "period"]
     search_fields = ["name", "funder"]
 
@@ -120,7 +126,7 @@ class ProjectPartnerInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(AtlasAdmin):
     list_display = ["title", "acronym", "programme", "start_date", "end_date"]
     list_filter = ["programme"]
     list_select_related = ["programme"]

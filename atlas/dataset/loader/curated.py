@@ -42,7 +42,7 @@ SECTIONS: dict[str, set[str]] = {
     "networks": {
         "id", "slug", "name", "name_en", "acronym", "kind", "code", "founded", "website",
         "description", "stated_member_count", "countries", "parent", "source", "members",
-        "same_as",
+        "same_as", "top_level",
     },
     "names": {"municipality", "name", "language", "source"},
     "partnerships": {
@@ -312,6 +312,10 @@ class Curated:
         merged = self.overlay(
             "networks", external_id, values, record, defaults, {"countries": set(countries)}
         )
+        if entry.get("top_level") is True:
+            # An independent network that the built files list as part of another (the
+            # Alliance in the Alps as a Covenant of Mayors supporter) stands on its own.
+            merged.values["parent"] = None
         self.ref(merged, "sources", merged.values["source"])
         for country in countries:
             self.ref(merged, "countries", country)

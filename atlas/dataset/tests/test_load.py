@@ -253,6 +253,39 @@ def test_curated_facts_apply(data_dir, tmp_path):
 
 
 @pytest.mark.django_db
+def test_a_curated_network_can_stand_on_its_own_although_the_files_nest_it(tmp_path, tables):
+    covenant = {"external_id": "net:com", "slug": "covenant", "name": "Covenant", "source": "lau"}
+    alliance = {"external_id": "net:com-alliance", "slug": "com-alliance", "source": "lau"}
+    tables["networks.csv.gz"] += [
+        {**covenant, "kind": "initiative"},
+        {**alliance, "name": "Alliance in the Alps", "kind": "initiative", "parent": "net:com"},
+    ]
+    text = (
+        CURATED
+        + """
+[[networks]]
+id = "net:alliance-in-the-alps"
+same_as = "net:com-alliance"
+top_level = true
+slug = "alliance-in-the-alps"
+name = "Allianz in den Alpen"
+kind = "alliance"
+source = "seed-kamnik"
+"""
+    )
+    data = write_dataset(tmp_path / "data", tables)
+    load_dataset(data, curated=write_curated(tmp_path / "seeds.toml", text))
+
+    alliance = Network.objects.get(external_id="net:com-alliance")
+    assert (alliance.name, alliance.kind, alliance.parent) == (
+        "Allianz in den Alpen",
+        "alliance",
+        None,
+    )
+    assert load_dataset(data, curated=tmp_path / "seeds.toml").updated == 0
+
+
+@pytest.mark.django_db
 def test_a_curated_pair_the_lists_lack_is_created(data_dir, tmp_path):
     text = CURATED.replace('b = "AT:Trofaiach"', 'b = "AT:Villach"')
     load_dataset(data_dir, curated=write_curated(tmp_path / "seeds.toml", text))

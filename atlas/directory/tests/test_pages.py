@@ -337,3 +337,18 @@ def test_detail_pages_cost_a_fixed_number_of_queries(
     add_rows(world, 10)
     with django_assert_num_queries(queries):
         client.get(target)
+
+
+@pytest.mark.django_db
+def test_hostile_text_in_stored_records_is_shown_escaped(client, world):
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>\u202e'
+    kamnik = world["kamnik"]
+    network = world["network"]
+    network.description = hostile
+    network.save()
+    make_partnership(kamnik, make_municipality(hostile, "HR"), notes=hostile)
+    for page in (kamnik.get_absolute_url(), network.get_absolute_url(), url("partnerships")):
+        html = client.get(page).content.decode()
+        assert "<script>alert" not in html
+        assert "<img src=x" not in html
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
