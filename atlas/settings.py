@@ -5,6 +5,7 @@ Every variable has a default that lets a fresh clone run on SQLite with DEBUG on
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -25,10 +26,10 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def database_from_env() -> dict:
+def database_from_env() -> dict[str, Any]:
     """DATABASE_URL wins; otherwise DB_* variables; otherwise SQLite in the checkout."""
     if url := os.environ.get("DATABASE_URL"):
-        return dj_database_url.parse(url, conn_max_age=60)
+        return dict(dj_database_url.parse(url, conn_max_age=60))
     if os.environ.get("DB_NAME"):
         return {
             "ENGINE": "django.db.backends.postgresql",

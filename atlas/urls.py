@@ -4,8 +4,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    *i18n_patterns(
+        path("admin/", admin.site.urls),
+        path("", include("atlas.directory.urls")),
+    ),
 ]
-urlpatterns += i18n_patterns(
-    path("admin/", admin.site.urls),
-    path("", include("atlas.directory.urls")),
-)

@@ -27,9 +27,13 @@ def partner_map_svg(town: Municipality, partners: list[Municipality]) -> SafeStr
     """An SVG picture of `town` (a larger dot) with lines to each of its partners."""
     if town.longitude is None or town.latitude is None:
         return mark_safe("")
-    located = [p for p in partners if p.longitude is not None and p.latitude is not None]
     here = (town.longitude, town.latitude)
-    view = View.around([here, *((p.longitude, p.latitude) for p in located)])
+    located = [
+        (partner, (partner.longitude, partner.latitude))
+        for partner in partners
+        if partner.longitude is not None and partner.latitude is not None
+    ]
+    view = View.around([here, *(point for _, point in located)])
     land = "".join(
         path
         for country in basemap_countries()
@@ -39,8 +43,8 @@ def partner_map_svg(town: Municipality, partners: list[Municipality]) -> SafeStr
     )
     x, y = view.project(here)
     lines, dots = [], []
-    for partner in located:
-        px, py = view.project((partner.longitude, partner.latitude))
+    for partner, point in located:
+        px, py = view.project(point)
         lines.append(f'<line x1="{x}" y1="{y}" x2="{px}" y2="{py}"/>')
         dots.append(
             f'<circle cx="{px}" cy="{py}" r="4"><title>{escape(partner.name)}</title></circle>'
