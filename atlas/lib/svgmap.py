@@ -72,7 +72,7 @@ class View:
 
 
 def ring_path(view: View, ring: Iterable[Point]) -> str:
-    """SVG path data for a closed ring, dropping points that fall on the same pixel.
+    """SVG path data for a closed ring, dropping points that add no visible detail.
 
     Points far outside the view are pulled onto a band around it, so that a large country
     costs a few points instead of its whole coastline; what is inside the view is unchanged.
@@ -92,6 +92,9 @@ def ring_path(view: View, ring: Iterable[Point]) -> str:
     last = None
     low_x, high_x = -view.width / 2, view.width * 1.5
     low_y, high_y = -view.height / 2, view.height * 1.5
+    # Points closer than this many pixels to the last one drawn are dropped: a view of
+    # half the world needs less detail than its pixels allow.
+    tolerance = 3 if view.east - view.west > 150 else 1
     shift = 0.0
     previous_lon = None
     for lon, lat in ring:
@@ -100,7 +103,7 @@ def ring_path(view: View, ring: Iterable[Point]) -> str:
         previous_lon = lon + shift
         x, y = view.project((previous_lon, lat))
         pixel = (round(min(max(x, low_x), high_x)), round(min(max(y, low_y), high_y)))
-        if pixel == last:
+        if last and abs(pixel[0] - last[0]) < tolerance and abs(pixel[1] - last[1]) < tolerance:
             continue
         last = pixel
         parts.append(f"{pixel[0]} {pixel[1]}")
