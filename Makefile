@@ -84,11 +84,13 @@ run: $(INSTALLED) translations database ## Install, migrate, load the dataset, s
 
 test: lint check translations test-sqlite test-postgres ## Lint, check, and test on SQLite and PostgreSQL
 
-lint: $(INSTALLED) ## Check formatting and lint with ruff
+lint: $(INSTALLED) ## Check formatting and lint with ruff, check types with mypy
 	@echo "==> ruff format --check"
 	$(RUFF) format --check .
 	@echo "==> ruff check"
 	$(RUFF) check .
+	@echo "==> mypy"
+	$(VENV)/bin/mypy atlas
 
 format: $(INSTALLED) ## Format and fix what ruff can fix
 	@echo "==> ruff format"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from atlas.directory.models import (
 from atlas.lib.text import fold
 
 from .dataset import Dataset, display_path
-from .fields import Fields, RowError, max_length
+from .fields import Fields, RowError, max_length, model_field
 from .tables import TABLE, Record, Table
 
 STABLE_PREFIXES = ("lau:", "city:", "gn:", "list:")
@@ -61,13 +62,13 @@ PARTNER_KEYS = {"partner", "role"}
 
 def blank_values(table: Table) -> dict[str, Any]:
     """The values of a new row before anything is said: the model's defaults."""
-    values = {}
+    values: dict[str, Any] = {}
     for column in (*table.key, *table.columns):
-        model_field = table.model._meta.get_field(column.field)
-        if model_field.has_default():
-            values[column.name] = model_field.get_default()
+        field = model_field(table.model, column.field)
+        if field.has_default():
+            values[column.name] = field.get_default()
         else:
-            values[column.name] = None if model_field.null else ""
+            values[column.name] = None if field.null else ""
     return values
 
 
@@ -78,9 +79,16 @@ class Places:
 
     def __init__(self, data: Dataset):
         self.data = data
-        self.by_name: dict[tuple[str, str], list[str]] | None = None
+        # Filled on first use, once all the built records are in.
+        self.indexed = False
+        self.country_of: dict[str, str] = {}
+        self.by_name: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.by_fold: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.by_part: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.by_other: dict[tuple[str, str], set[str]] = defaultdict(set)
 
     def _index(self) -> None:
+        self.indexed = True
         places = {
             external_id: (country, name)
             for external_id, country, name in Municipality.objects.order_by().values_list(
@@ -90,23 +98,19 @@ class Places:
         for external_id, record in self.data.records["municipalities"].items():
             places[external_id] = (record.values["country"], record.values["name"])
         self.country_of = {external_id: country for external_id, (country, _) in places.items()}
-        self.by_name = defaultdict(list)
-        self.by_fold: dict[tuple[str, str], list[str]] = defaultdict(list)
-        self.by_part: dict[tuple[str, str], list[str]] = defaultdict(list)
         for external_id, (country, name) in places.items():
             self.by_name[country, name].append(external_id)
             self.by_fold[country, fold(name)].append(external_id)
             if "/" in name:
                 for part in name.split("/"):
                     self.by_part[country, fold(part)].append(external_id)
-        self.by_other: dict[tuple[str, str], set[str]] = defaultdict(set)
         for (external_id, name, _), _record in self.data.records["names"].items():
-            if country := self.country_of.get(external_id):
-                self.by_other[country, fold(name)].add(external_id)
+            if home := self.country_of.get(external_id):
+                self.by_other[home, fold(name)].add(external_id)
 
     def find(self, reference: str) -> str:
         if reference.startswith(STABLE_PREFIXES):
-            if self.by_name is None:
+            if not self.indexed:
                 self._index()
             if reference not in self.country_of:
                 raise RowError(f"unknown municipality {reference!r}")
@@ -114,7 +118,7 @@ class Places:
         country, separator, name = reference.partition(":")
         if not separator or len(country) != 2 or not country.isupper() or not name.strip():
             raise RowError(f"{reference!r} is not a municipality reference like 'SI:Kamnik'")
-        if self.by_name is None:
+        if not self.indexed:
             self._index()
         name = name.strip()
         for index, key in (
@@ -163,7 +167,7 @@ class Curated:
         # Members and parents may name networks listed further down: resolved last.
         self.deferred: list[tuple[dict[str, Any], Record]] = []
 
-    def entries(self, section: str):
+    def entries(self, section: str) -> Iterator[tuple[dict[str, Any], Fields, Record]]:
         entries = self.document.get(section, [])
         if not isinstance(entries, list):
             self.data.error(self.label, f"{section} must be written as [[{section}]] tables")
@@ -251,7 +255,7 @@ class Curated:
 
     # -- sections --------------------------------------------------------------------
 
-    def source(self, entry, f: Fields, record: Record) -> None:
+    def source(self, entry: dict[str, Any], f: Fields, record: Record) -> None:
         key = f.slug("key", required=True, limit=max_length(Source, "key"))
         values = {
             "name": f.text("name", required=True, limit=max_length(Source, "name")),
@@ -264,16 +268,16 @@ class Curated:
         }
         self.overlay("sources", key, values, record, {"key": key})
 
-    def theme(self, entry, f: Fields, record: Record) -> None:
+    def theme(self, entry: dict[str, Any], f: Fields, record: Record) -> None:
         slug = f.slug("slug", required=True, limit=max_length(Theme, "slug"))
-        values = {
+        values: dict[str, Any] = {
             f"name_{language}": f.text(language, required=True, limit=80)
             for language in ("en", "sl", "sk", "cs", "de")
         }
         values["position"] = len(self.data.records["themes"]) + 1
         self.overlay("themes", slug, values, record, {"slug": slug})
 
-    def network(self, entry, f: Fields, record: Record) -> None:
+    def network(self, entry: dict[str, Any], f: Fields, record: Record) -> None:
         curated_id = f.text("id", required=True, limit=max_length(Network, "external_id"))
         if not curated_id.startswith("net:"):
             raise RowError(f"id {curated_id!r} must start with 'net:'")
@@ -370,7 +374,7 @@ class Curated:
                 raise RowError(f"member {member['municipality']}: ends before it starts")
             self.ref(merged, "sources", merged.values["source"])
 
-    def name(self, entry, f: Fields, record: Record) -> None:
+    def name(self, entry: dict[str, Any], f: Fields, record: Record) -> None:
         municipality = self.places.find(f.text("municipality", required=True))
         name = f.text("name", required=True, limit=max_length(Municipality, "name"))
         language = f.text("language", limit=max_length(MunicipalityName, "language"))
@@ -391,14 +395,14 @@ class Curated:
         )
         self.ref(merged, "sources", merged.values["source"])
 
-    def partnership(self, entry, f: Fields, record: Record) -> None:
+    def partnership(self, entry: dict[str, Any], f: Fields, record: Record) -> None:
         a = self.places.find(f.text("a", required=True))
         b = self.places.find(f.text("b", required=True))
         if a == b:
             raise RowError("a partnership needs two different municipalities")
         a, b = sorted((a, b))
         kind = f.choice("kind", Partnership.Kind, Partnership.Kind.TWINNING)
-        values = {
+        values: dict[str, Any] = {
             "status": f.choice("status", Partnership.Status) or None,
             "start_year": f.year("start_year"),
             "start_date": f.date("start_date"),
@@ -428,7 +432,7 @@ class Curated:
         for slug in themes:
             self.ref(merged, "themes", slug)
 
-    def programme(self, entry, f: Fields, record: Record) -> None:
+    def programme(self, entry: dict[str, Any], f: Fields, record: Record) -> None:
         slug = f.slug("slug", required=True, limit=max_length(FundingProgramme, "slug"))
         values = {
             "name": f.text("name", required=True, limit=max_length(FundingProgramme, "name")),
@@ -445,12 +449,12 @@ class Curated:
             {"slug": slug},
         )
 
-    def project(self, entry, f: Fields, record: Record) -> None:
+    def project(self, entry: dict[str, Any], f: Fields, record: Record) -> None:
         external_id = f.text("id", required=True, limit=max_length(Project, "external_id"))
         if not external_id.startswith("project:"):
             raise RowError(f"id {external_id!r} must start with 'project:'")
         funded_by = f.text("funded_by")
-        values = {
+        values: dict[str, Any] = {
             "slug": f.slug("slug", required=True, limit=max_length(Project, "slug")),
             "title": f.text("title", required=True, limit=max_length(Project, "title")),
             "acronym": f.text("acronym", limit=max_length(Project, "acronym")),

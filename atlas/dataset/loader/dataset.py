@@ -131,7 +131,7 @@ def _country(f: Fields, record: Record, data: Dataset) -> None:
 
 def _municipality(f: Fields, record: Record, data: Dataset) -> None:
     name = f.text("name", required=True, limit=max_length(Municipality, "name"))
-    record.values = values = {
+    values: dict[str, Any] = {
         "external_id": f.text(
             "external_id", required=True, limit=max_length(Municipality, "external_id")
         ),
@@ -149,6 +149,7 @@ def _municipality(f: Fields, record: Record, data: Dataset) -> None:
         "website": f.url("website"),
         "source": f.text("source", required=True),
     }
+    record.values = values
     if values["parent"] == values["external_id"]:
         raise RowError("a municipality cannot be its own parent")
     data.add("municipalities", values["external_id"], record)
@@ -174,7 +175,7 @@ def _name(f: Fields, record: Record, data: Dataset) -> None:
 
 
 def _network(f: Fields, record: Record, data: Dataset) -> None:
-    record.values = values = {
+    values: dict[str, Any] = {
         "external_id": f.text(
             "external_id", required=True, limit=max_length(Network, "external_id")
         ),
@@ -191,6 +192,7 @@ def _network(f: Fields, record: Record, data: Dataset) -> None:
         "parent": f.text("parent") or None,
         "source": f.text("source", required=True),
     }
+    record.values = values
     countries = f.items("countries")
     for code in countries:
         Fields({"countries": code}).country("countries")
@@ -205,7 +207,7 @@ def _network(f: Fields, record: Record, data: Dataset) -> None:
 
 
 def _membership(f: Fields, record: Record, data: Dataset) -> None:
-    record.values = values = {
+    values: dict[str, Any] = {
         "network": f.text("network", required=True),
         "municipality": f.text("municipality", required=True),
         "role": f.choice("role", Membership.Role, Membership.Role.MEMBER),
@@ -213,6 +215,7 @@ def _membership(f: Fields, record: Record, data: Dataset) -> None:
         "end_year": f.year("end_year"),
         "source": f.text("source", required=True),
     }
+    record.values = values
     _check_period(values["start_year"], values["end_year"])
     data.add("memberships", (values["network"], values["municipality"]), record)
     data.ref(record, "networks", values["network"])
@@ -225,7 +228,7 @@ def _partnership(f: Fields, record: Record, data: Dataset) -> None:
     if a == b:
         raise RowError(f"a partnership needs two different municipalities, not {a!r} twice")
     a, b = sorted((a, b))
-    record.values = values = {
+    values: dict[str, Any] = {
         "a": a,
         "b": b,
         "kind": f.choice("kind", Partnership.Kind, Partnership.Kind.TWINNING),
@@ -239,6 +242,7 @@ def _partnership(f: Fields, record: Record, data: Dataset) -> None:
         "end_date": f.date("end_date"),
         "notes": f.text("notes"),
     }
+    record.values = values
     _check_period(values["start_year"], values["end_year"])
     sources = f.items("sources")
     if not sources:
@@ -311,7 +315,7 @@ def read_files(data_dir: Path, data: Dataset) -> None:
 
 def existing_ids(table: str) -> set[str]:
     model = TABLE[table].model
-    return set(model.objects.order_by().values_list(STABLE_ID[table], flat=True))
+    return set(model._default_manager.order_by().values_list(STABLE_ID[table], flat=True))
 
 
 def check_refs(data: Dataset) -> None:

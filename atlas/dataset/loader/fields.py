@@ -25,8 +25,15 @@ class RowError(Exception):
     """One record is malformed; the message says why."""
 
 
+def model_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The field `name` of `model` (`get_field` also finds reverse relations)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), f"{model.__name__}.{name} is not a field"
+    return field
+
+
 def max_length(model: type[models.Model], field: str) -> int | None:
-    return model._meta.get_field(field).max_length
+    return model_field(model, field).max_length
 
 
 class Fields:

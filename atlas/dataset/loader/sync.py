@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models
 
 from .dataset import Dataset
+from .fields import model_field
 from .tables import STABLE_ID, TABLE, Record, Table
 
 # Rows per INSERT/UPDATE; Django lowers it further to SQLite's limit of 999 variables.
@@ -40,10 +41,13 @@ class TablePlan:
     counts: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
 
 
-def _through(table: Table, name: str) -> tuple[type[models.Model], str, str]:
+def through_model(table: Table, name: str) -> tuple[type[models.Model], str, str]:
     """The through model of a many-to-many field and its two foreign key names."""
     m2m = table.model._meta.get_field(name)
-    return m2m.remote_field.through, m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+    assert isinstance(m2m, models.ManyToManyField), f"{table.name}.{name} is not many-to-many"
+    through = m2m.remote_field.through
+    assert through is not None  # set when the models are loaded
+    return through, m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
 
 
 def read_existing(table: Table) -> dict[Any, tuple[Any, dict[str, Any]]]:
@@ -52,7 +56,8 @@ def read_existing(table: Table) -> dict[Any, tuple[Any, dict[str, Any]]]:
     names = [column.name for column in table.columns]
     width = len(table.key)
     existing = {}
-    for row in table.model.objects.order_by().values_list(*lookups).iterator(chunk_size=5000):
+    rows = table.model._default_manager.order_by().values_list(*lookups)
+    for row in rows.iterator(chunk_size=5000):
         existing[table.key_of(row[:width])] = (
             row[width],
             dict(zip(names, row[width + 1 :], strict=True)),
@@ -63,9 +68,11 @@ def read_existing(table: Table) -> dict[Any, tuple[Any, dict[str, Any]]]:
 def read_existing_many(table: Table) -> dict[str, dict[Any, dict[str, Any]]]:
     result: dict[str, dict[Any, dict[str, Any]]] = {}
     for many in table.many:
-        through, own, other = _through(table, many.name)
+        through, own, other = through_model(table, many.name)
         links: dict[Any, dict[str, Any]] = defaultdict(dict)
-        rows = through.objects.values_list("pk", f"{own}_id", f"{other}__{STABLE_ID[many.ref]}")
+        rows = through._default_manager.values_list(
+            "pk", f"{own}_id", f"{other}__{STABLE_ID[many.ref]}"
+        )
         for pk, owner, stable_id in rows.iterator(chunk_size=5000):
             links[owner][stable_id] = pk
         result[many.name] = links
@@ -129,14 +136,14 @@ class Ids(dict):
     @staticmethod
     def read(table: str) -> dict[str, Any]:
         model = TABLE[table].model
-        return dict(model.objects.order_by().values_list(STABLE_ID[table], "pk"))
+        return dict(model._default_manager.order_by().values_list(STABLE_ID[table], "pk"))
 
 
 def write_table(plan: TablePlan, ids: Ids) -> None:
     table = plan.table
     model = table.model
     columns = {column.name: column for column in (*table.key, *table.columns)}
-    attnames = {name: model._meta.get_field(c.field).attname for name, c in columns.items()}
+    attnames = {name: model_field(model, c.field).attname for name, c in columns.items()}
     deferred: list[tuple[Any, str, str]] = []
 
     def attrs(key: Any, values: dict[str, Any], names: list[str], defer: bool) -> dict[str, Any]:
@@ -164,7 +171,7 @@ def write_table(plan: TablePlan, ids: Ids) -> None:
 
     all_names = list(columns)
     new = [model(**attrs(key, plan.records[key].values, all_names, True)) for key in plan.create]
-    model.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    model._default_manager.bulk_create(new, batch_size=BATCH_SIZE)
 
     if table.name in STABLE_ID and plan.create:
         ids[table.name] = Ids.read(table.name)
@@ -181,7 +188,7 @@ def write_table(plan: TablePlan, ids: Ids) -> None:
         by_columns[(name,)].append(model(pk=pks[key], **{attnames[name]: ids[table.name][value]}))
     for names, objects in by_columns.items():
         fields = [columns[name].field for name in names]
-        model.objects.bulk_update(objects, fields, batch_size=BATCH_SIZE)
+        model._default_manager.bulk_update(objects, fields, batch_size=BATCH_SIZE)
 
     for many in table.many:
         _write_many(plan, many.name, many.ref, pks, ids)
@@ -197,9 +204,10 @@ def _pks(plan: TablePlan, ids: Ids) -> dict[Any, Any]:
 
 
 def _write_many(plan: TablePlan, name: str, ref: str, pks: dict[Any, Any], ids: Ids) -> None:
-    through, own, other = _through(plan.table, name)
+    through, own, other = through_model(plan.table, name)
     existing = plan.existing_many[name]
-    add, remove = [], []
+    add: list[models.Model] = []
+    remove: list[Any] = []
     for key, record in plan.records.items():
         if key in plan.existing and (key not in plan.update or name not in plan.update[key][1]):
             continue
@@ -209,6 +217,6 @@ def _write_many(plan: TablePlan, name: str, ref: str, pks: dict[Any, Any], ids: 
         for stable_id in sorted(want - have.keys()):
             add.append(through(**{f"{own}_id": pk, f"{other}_id": ids[ref][stable_id]}))
         remove.extend(have[stable_id] for stable_id in have.keys() - want)
-    through.objects.bulk_create(add, batch_size=BATCH_SIZE)
+    through._default_manager.bulk_create(add, batch_size=BATCH_SIZE)
     for start in range(0, len(remove), BATCH_SIZE):
-        through.objects.filter(pk__in=remove[start : start + BATCH_SIZE]).delete()
+        through._default_manager.filter(pk__in=remove[start : start + BATCH_SIZE]).delete()

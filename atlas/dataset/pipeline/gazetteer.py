@@ -95,7 +95,7 @@ def attach_names(
                 )
                 for key in keys
                 for c in index.own.get((geo.country, key), [])
-                if c.kind == "municipality" and c.latitude is not None
+                if c.kind == "municipality" and c.latitude is not None and c.longitude is not None
             )
             if near and near[0][0] <= ATTACH_KM:
                 target = near[0][2]
@@ -109,7 +109,7 @@ def attach_names(
                         c,
                     )
                     for c in by_country[geo.country]
-                    if c.latitude is not None
+                    if c.latitude is not None and c.longitude is not None
                 ),
                 default=None,
             )

@@ -258,6 +258,8 @@ def covenant(
             if code not in covered:
                 report.unmatched(section, "country without LAU data", example)
                 continue
+            latitude: float | None
+            longitude: float | None
             try:
                 latitude = float(row["organisation_latitude"])
                 longitude = float(row["organisation_longitude"])

@@ -28,9 +28,9 @@ class Place:
     other_keys: set[str] = field(default_factory=set)
 
     def distance_km(self, latitude: float | None, longitude: float | None) -> float | None:
-        if None in (latitude, longitude, self.latitude, self.longitude):
+        if latitude is None or longitude is None or self.latitude is None or self.longitude is None:
             return None
-        return haversine_km(latitude, longitude, self.latitude, self.longitude)  # type: ignore[arg-type]
+        return haversine_km(latitude, longitude, self.latitude, self.longitude)
 
 
 def choose(

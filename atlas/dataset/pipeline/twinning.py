@@ -188,10 +188,10 @@ class PairCollector:
         if a.external_id == b.external_id:
             self.report.unmatched(section, "both names resolve to the same place", example)
             return
-        key = tuple(sorted((a.external_id, b.external_id)))
-        pair = self.pairs.get(key)  # type: ignore[arg-type]
+        first, second = sorted((a.external_id, b.external_id))
+        pair = self.pairs.get((first, second))
         if pair is None:
-            pair = self.pairs[key] = Pair(*key)  # type: ignore[index]
+            pair = self.pairs[first, second] = Pair(first, second)
             self.report.matched(section)
         elif source in pair.sources:
             self.report.unmatched(
@@ -207,7 +207,7 @@ def read_hekman(raw: Path, resolver: Resolver, pairs: PairCollector, report: Rep
     with (raw / HEKMAN_FILE).open(encoding="utf-8", newline="") as file:
         for row in csv.DictReader(file):
             count += 1
-            places = [
+            a, b = [
                 resolver.resolve(
                     row[f"city{side}"],
                     row[f"country{side}"],
@@ -221,7 +221,7 @@ def read_hekman(raw: Path, resolver: Resolver, pairs: PairCollector, report: Rep
                 f"line {count + 1}: {row['city1']} ({row['country1']}) - "
                 f"{row['city2']} ({row['country2']})"
             )
-            pairs.add(*places, WIKIPEDIA, example)
+            pairs.add(a, b, WIKIPEDIA, example)
     report.read(HEKMAN_FILE, count)
 
 

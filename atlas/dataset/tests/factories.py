@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from atlas.dataset.loader.dataset import FILES
+from atlas.dataset.loader.sync import through_model
 from atlas.dataset.loader.tables import TABLES
 
 COLUMNS = {
@@ -194,8 +195,9 @@ def snapshot() -> dict[str, list[tuple]]:
     result = {}
     for table in TABLES:
         model = table.model
-        result[table.name] = list(model.objects.order_by("pk").values_list())
+        result[table.name] = list(model._default_manager.order_by("pk").values_list())
         for many in table.many:
-            through = model._meta.get_field(many.name).remote_field.through
-            result[f"{table.name}.{many.name}"] = list(through.objects.order_by("pk").values_list())
+            through, _, _ = through_model(table, many.name)
+            rows = through._default_manager.order_by("pk").values_list()
+            result[f"{table.name}.{many.name}"] = list(rows)
     return result
