@@ -23,12 +23,11 @@ from atlas.directory.models import (
     Partnership,
     Project,
     ProjectPartner,
-    Source,
     Theme,
 )
 from atlas.lib.text import fold
 
-from .dataset import Dataset, display_path
+from .dataset import Dataset, display_path, source_values
 from .fields import Fields, RowError, max_length, model_field
 from .tables import TABLE, Record, Table
 
@@ -256,16 +255,8 @@ class Curated:
     # -- sections --------------------------------------------------------------------
 
     def source(self, entry: dict[str, Any], f: Fields, record: Record) -> None:
-        key = f.slug("key", required=True, limit=max_length(Source, "key"))
-        values = {
-            "name": f.text("name", required=True, limit=max_length(Source, "name")),
-            "url": f.url("url"),
-            "licence": f.text("licence", required=True, limit=max_length(Source, "licence")),
-            "licence_url": f.url("licence_url"),
-            "attribution": f.text("attribution"),
-            "description": f.text("description"),
-            "retrieved": f.date("retrieved"),
-        }
+        values = source_values(f)
+        key = values.pop("key")
         self.overlay("sources", key, values, record, {"key": key})
 
     def theme(self, entry: dict[str, Any], f: Fields, record: Record) -> None:

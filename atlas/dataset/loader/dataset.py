@@ -104,8 +104,9 @@ def read_csv(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, Fields
         raise FileError(0, f"not a CSV table ({error})") from None
 
 
-def _source(f: Fields, record: Record, data: Dataset) -> None:
-    values = {
+def source_values(f: Fields) -> dict[str, Any]:
+    """The fields of a source, the same in sources.csv.gz and in the curated file."""
+    return {
         "key": f.slug("key", required=True, limit=max_length(Source, "key")),
         "name": f.text("name", required=True, limit=max_length(Source, "name")),
         "url": f.url("url"),
@@ -115,8 +116,11 @@ def _source(f: Fields, record: Record, data: Dataset) -> None:
         "description": f.text("description"),
         "retrieved": f.date("retrieved"),
     }
-    record.values = values
-    data.add("sources", values["key"], record)
+
+
+def _source(f: Fields, record: Record, data: Dataset) -> None:
+    record.values = source_values(f)
+    data.add("sources", record.values["key"], record)
 
 
 def _country(f: Fields, record: Record, data: Dataset) -> None:
