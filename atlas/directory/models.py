@@ -147,11 +147,6 @@ class MunicipalityQuerySet(models.QuerySet):
             .order_by("rank", F("population").desc(nulls_last=True), "name", "pk")
         )
 
-    def with_partnerships(self) -> MunicipalityQuerySet:
-        return self.filter(
-            Q(partnerships_as_a__isnull=False) | Q(partnerships_as_b__isnull=False)
-        ).distinct()
-
 
 class Municipality(models.Model):
     """A local authority: an LAU municipality of a covered country, a part of a city that
@@ -350,14 +345,6 @@ class Partnership(models.Model):
         if municipality.pk == self.municipality_a_id:
             return self.municipality_b
         return self.municipality_a
-
-    @property
-    def since(self):
-        return self.start_date or self.start_year
-
-    @property
-    def until(self):
-        return self.end_date or self.end_year
 
 
 def folded_matches(objects, query: str, *fields: str, limit: int = 20) -> list:
@@ -608,7 +595,3 @@ class ProjectPartner(models.Model):
 
     def __str__(self) -> str:
         return str(self.municipality or self.network)
-
-    @property
-    def partner(self) -> Municipality | Network | None:
-        return self.municipality or self.network
