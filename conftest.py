@@ -1,6 +1,9 @@
 """Shared test helpers: small `make_*` builders for the domain, used across the apps' tests."""
 
 import itertools
+import os
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +104,62 @@ def kamnik_world(db):
         "network": network,
         "project": project,
     }
+
+
+# Browser tests: Playwright drives the system's Chromium (Debian's `chromium` package), never
+# a browser of its own. Set CHROMIUM to use another binary.
+def chromium_path() -> str:
+    path = (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
+    if not path:
+        pytest.fail("Browser tests need Chromium: install Debian's `chromium` or set CHROMIUM")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread, which Django's ORM would
+    # otherwise refuse to run beside; the tests' ORM calls are plain synchronous code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):
+    """A fresh browser tab on the live test server. Console errors and failed requests fail
+    the test, so a page that works only by luck does not pass."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    yield page
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def artefacts_dir() -> Path:
+    """Where browser tests write screenshots to look at: test-artefacts/ (ignored by git)."""
+    path = Path(__file__).parent / "test-artefacts"
+    path.mkdir(exist_ok=True)
+    return path
