@@ -3,10 +3,13 @@ cooperate in, the projects that come out of them, and where every fact comes fro
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.timezone import now
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
@@ -595,3 +598,30 @@ class ProjectPartner(models.Model):
 
     def __str__(self) -> str:
         return str(self.municipality or self.network)
+
+
+class DataStamp(models.Model):
+    """When the atlas's public data last changed: one row, touched by every write that
+    changes what the public pages show (a dataset load, later an edit). Caches and the
+    ETag/Last-Modified of data endpoints are keyed on it, so they never serve stale data."""
+
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("data stamp")
+        verbose_name_plural = _("data stamps")
+
+    def __str__(self) -> str:
+        return self.changed_at.isoformat()
+
+    @classmethod
+    def current(cls) -> datetime:
+        """When the data last changed (the first call on an empty database starts it now)."""
+        return cls.objects.get_or_create(pk=1, defaults={"changed_at": now()})[0].changed_at
+
+    @classmethod
+    def touch(cls) -> datetime:
+        """Record that the data changed now; returns the new time."""
+        changed_at = now()
+        cls.objects.update_or_create(pk=1, defaults={"changed_at": changed_at})
+        return changed_at

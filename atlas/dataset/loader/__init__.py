@@ -15,6 +15,8 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from atlas.directory.models import DataStamp
+
 from .curated import read_curated
 from .dataset import MAX_ERRORS, Dataset, check_refs, read_files
 from .sync import Ids, TablePlan, plan_table, write_table
@@ -94,6 +96,8 @@ def load_dataset(
             ids = Ids()
             for plan in plans:
                 write_table(plan, ids)
+            # Even a load that changed nothing is cheap to re-cache after.
+            DataStamp.touch()
     for plan in plans:
         for file, counts in sorted(plan.counts.items(), key=lambda item: item[0].endswith(".toml")):
             report.rows.append(

@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from atlas.dataset.loader import LoadError, load_dataset
 from atlas.directory.models import (
+    DataStamp,
     Membership,
     Municipality,
     MunicipalityName,
@@ -63,6 +64,17 @@ def test_it_creates_the_records(data_dir):
     assert Membership.objects.get().municipality == kamnik
     trofaiach = Partnership.objects.get(external_id="pair:lau:AT_61120~lau:SI_043~twinning")
     assert list(trofaiach.sources.values_list("key", flat=True)) == ["wiki"]
+
+
+@pytest.mark.django_db
+def test_a_load_moves_the_data_stamp_that_caches_are_keyed_on_and_a_dry_run_does_not(data_dir):
+    before = DataStamp.current()
+
+    load_dataset(data_dir, dry_run=True)
+    assert DataStamp.current() == before
+
+    load_dataset(data_dir)
+    assert DataStamp.current() > before
 
 
 @pytest.mark.django_db
