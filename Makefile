@@ -32,7 +32,7 @@ DB_IDENTITY = $(PYTHON) -c 'from atlas.settings import DATABASES; d = DATABASES[
 	print(*(d.get(k) or "" for k in ("ENGINE", "NAME", "HOST", "PORT", "USER")), sep="|")'
 
 .PHONY: help run test lint format check translations messages test-sqlite test-postgres \
-	database clean
+	database bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' \
@@ -131,6 +131,18 @@ messages: $(INSTALLED) ## Extract messages into locale/<lang>/LC_MESSAGES/django
 	@mkdir -p locale
 	$(MANAGE) makemessages $(addprefix -l ,$(LANGUAGES)) --no-obsolete --no-location \
 		--ignore=staticfiles --ignore=data
+
+# Each database gets a fresh copy of the full dataset; the figures go to docs/benchmarks.md.
+BENCH_DIR := .tmp/bench
+bench: $(INSTALLED) translations ## Measure map data, search and the map in Chromium on both databases
+	@rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR)
+	@echo "==> Benchmark on SQLite"
+	env -u DATABASE_URL -u DB_NAME SQLITE_PATH=$(BENCH_DIR)/atlas.sqlite3 \
+		$(PYTHON) -m atlas.bench measure --label SQLite --out $(BENCH_DIR)/1-sqlite.json
+	@echo "==> Benchmark on PostgreSQL"
+	scripts/with-postgres $(PYTHON) -m atlas.bench measure --label PostgreSQL \
+		--out $(BENCH_DIR)/2-postgresql.json
+	$(PYTHON) -m atlas.bench report $(BENCH_DIR)/*.json --write docs/benchmarks.md
 
 clean: ## Remove the virtualenv, caches, collected static files and compiled translations
 	@echo "==> Cleaning (db.sqlite3 is kept)"

@@ -2,7 +2,6 @@
 
 import itertools
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from atlas.directory.models import (
     ProjectPartner,
     Source,
 )
+from atlas.lib.browser import CHROMIUM_ARGS, chromium_path
 from atlas.lib.text import fold
 
 _counter = itertools.count(1)
@@ -106,38 +106,20 @@ def kamnik_world(db):
     }
 
 
-# Browser tests: Playwright drives the system's Chromium (Debian's `chromium` package), never
-# a browser of its own. Set CHROMIUM to use another binary.
-def chromium_path() -> str:
-    path = (
-        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    )
-    if not path:
-        pytest.fail("Browser tests need Chromium: install Debian's `chromium` or set CHROMIUM")
-    return path
-
-
+# Browser tests: Playwright drives the system's Chromium (Debian's `chromium` package).
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
+
+    path = chromium_path()
+    if not path:
+        pytest.fail("Browser tests need Chromium: install Debian's `chromium` or set CHROMIUM")
 
     # Playwright's sync API keeps an event loop in this thread, which Django's ORM would
     # otherwise refuse to run beside; the tests' ORM calls are plain synchronous code.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

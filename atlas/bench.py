@@ -1,0 +1,544 @@
+"""`make bench`: how fast the site answers on the full dataset, next to a reference.
+
+    python -m atlas.bench measure --label SQLite --out .tmp/bench/sqlite.json
+    python -m atlas.bench report .tmp/bench/*.json --write docs/benchmarks.md
+
+`measure` loads the real dataset into the database the settings point at, serves the site
+with gunicorn on 127.0.0.1 (DEBUG off, static files collected) and measures it through HTTP
+and in headless Chromium. Each figure comes with a reference measured in the same run, so
+the gap to the limit reads as a ratio: the same bytes served as a static file by the same
+server, or the simplest query on the same table. `report` turns one JSON file per database
+into a table, prints it and writes it as Markdown.
+
+This is a benchmark, not a test: nothing here fails the build, it reports what it sees.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import http.client
+import json
+import os
+import platform
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from atlas.lib.browser import CHROMIUM_ARGS, chromium_path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+MAP_DATA = "/map/data/places.json"
+MAP_PAGE = "/en/map/"
+SUGGEST = "/en/search/suggest/?q="
+SEARCH_PAGE = "/en/search/?q="
+# A small static file: the floor of what any request through this server costs.
+SMALL_STATIC = "/static/img/favicon.svg"
+STATIC_COPY = "bench/places.json"
+
+WARM_RUNS = 100
+COLD_RUNS = 10
+BROWSER_RUNS = 5
+QUERIES_PER_KIND = 50
+
+
+@dataclass
+class Figure:
+    group: str
+    name: str
+    value: float
+    unit: str
+    reference: float | None = None
+    reference_name: str = ""
+    target: float | None = None
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.target is None else self.value <= self.target
+
+
+@dataclass
+class Run:
+    label: str
+    machine: dict[str, str]
+    figures: list[Figure] = field(default_factory=list)
+
+    def add(self, *args, **kwargs) -> None:
+        figure = Figure(*args, **kwargs)
+        self.figures.append(figure)
+        print(f"  {figure.group:<12} {figure.name:<44} {format_value(figure)}", flush=True)
+
+
+def percentile(samples: list[float], q: float) -> float:
+    """The q-th percentile (0-100), by linear interpolation between closest ranks.
+
+    >>> percentile([1.0, 2.0, 3.0, 4.0], 50)
+    2.5
+    >>> percentile([5.0], 95)
+    5.0
+    """
+    ordered = sorted(samples)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def format_value(figure: Figure) -> str:
+    text = f"{figure.value:,.1f} {figure.unit}"
+    if figure.reference:
+        text += f" (×{figure.value / figure.reference:.1f} of {figure.reference:,.1f})"
+    return text
+
+
+# --- HTTP ------------------------------------------------------------------------------
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+    seconds: float
+
+
+def fetch(port: int, path: str, headers: dict[str, str] | None = None) -> Response:
+    """One GET on a new connection (gunicorn's sync workers close after each response)."""
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", path, headers={"Host": "127.0.0.1", **(headers or {})})
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    seconds = time.perf_counter() - started
+    return Response(
+        response.status, body, {k.lower(): v for k, v in response.headers.items()}, seconds
+    )
+
+
+def timed(port: int, path: str, runs: int, headers: dict[str, str] | None = None) -> list[float]:
+    """Milliseconds of `runs` requests; any answer but 200 stops the benchmark."""
+    samples = []
+    for _ in range(runs):
+        response = fetch(port, path, headers)
+        if response.status != 200:
+            raise SystemExit(f"GET {path} answered {response.status}: {response.body[:300]!r}")
+        samples.append(response.seconds * 1000)
+    return samples
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(env: dict[str, str]) -> Iterator[int]:
+    """gunicorn with 2 workers on a free port of 127.0.0.1, stopped on exit."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "atlas.wsgi", "--workers", "2"]
+    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    server = subprocess.Popen(command, cwd=BASE_DIR, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                fetch(port, SMALL_STATIC)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("gunicorn did not start") from None
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+# --- What is measured --------------------------------------------------------------------
+
+
+def describe_machine() -> dict[str, str]:
+    from django.db import connection
+
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = "unknown"
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{kib / 1024**2:.0f} GiB"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+        else:
+            cursor.execute("SELECT sqlite_version()")
+            database = f"SQLite {cursor.fetchone()[0]}"
+    return {
+        "date": time.strftime("%Y-%m-%d"),
+        "cpu": f"{cpu}, {os.cpu_count()} cores",
+        "memory": memory,
+        "os": platform.platform(terse=True),
+        "python": platform.python_version(),
+        "database": database,
+        "browser": chromium_version(),
+    }
+
+
+def chromium_version() -> str:
+    try:
+        output = subprocess.run(
+            [chromium_path() or "chromium", "--version"], capture_output=True, text=True, timeout=30
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return output.strip().split(" built on")[0]
+
+
+def search_queries(seed: int = 2026) -> dict[str, list[str]]:
+    """Queries as people type them, drawn from the data: prefixes, names without accents,
+    other names (exonyms), names with one typo, and names with their words swapped."""
+    from atlas.directory.models import Municipality, MunicipalityName
+    from atlas.lib.text import fold
+
+    rng = random.Random(seed)
+    names = sorted(
+        Municipality.objects.filter(latitude__isnull=False).values_list("name", flat=True)
+    )
+    other = sorted(MunicipalityName.objects.values_list("name", flat=True))
+    accented = [name for name in names if fold(name) != name.lower()]
+    long_names = [name for name in names if len(name) >= 6 and " " not in name]
+    several_words = [name for name in names if len(name.split()) >= 2]
+
+    def typo(name: str) -> str:
+        word = list(name.lower())
+        at = rng.randrange(1, len(word) - 1)
+        edit = rng.choice(("drop", "swap", "change"))
+        if edit == "drop":
+            del word[at]
+        elif edit == "swap":
+            word[at], word[at + 1] = word[at + 1], word[at]
+        else:
+            word[at] = rng.choice("aeiounrst")
+        return "".join(word)
+
+    def sample(items: list[str]) -> list[str]:
+        return rng.sample(items, min(QUERIES_PER_KIND, len(items)))
+
+    return {
+        "prefix": [name[: rng.randint(3, 6)].lower() for name in sample(names)],
+        "accent-free": [fold(name) for name in sample(accented)],
+        "exonym": sample(other),
+        "typo": [typo(name) for name in sample(long_names)],
+        "word order": [" ".join(reversed(name.split())) for name in sample(several_words)],
+    }
+
+
+def simplest_query_ms(runs: int = 200) -> list[float]:
+    """The cost of the simplest query on the table search reads: one row by primary key."""
+    from atlas.directory.models import Municipality
+
+    ids = list(Municipality.objects.values_list("pk", flat=True)[:runs])
+    samples = []
+    for pk in ids:
+        started = time.perf_counter()
+        Municipality.objects.filter(pk=pk).values_list("name", flat=True).first()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def load_dataset_seconds() -> float:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    call_command("load_dataset", verbosity=0)
+    return time.perf_counter() - started
+
+
+def measure_map_data(run: Run, port: int) -> None:
+    from atlas.directory.models import DataStamp
+
+    plain = fetch(port, MAP_DATA)
+    gzipped = fetch(port, MAP_DATA, {"Accept-Encoding": "gzip"})
+    if plain.status != 200 or gzipped.status != 200:
+        raise SystemExit(f"{MAP_DATA} answered {plain.status}/{gzipped.status}")
+    if gzipped.headers.get("content-encoding") != "gzip":
+        raise SystemExit(f"{MAP_DATA} does not answer gzip")
+    run.add("Map data", "full view, bytes raw", len(plain.body) / 1024, "KiB")
+    run.add("Map data", "full view, bytes gzip", len(gzipped.body) / 1024, "KiB", target=1536)
+
+    # The reference: the same bytes as a static file of the same server (WhiteNoise).
+    static_path = "/static/" + STATIC_COPY
+    static_ms = timed(port, static_path, WARM_RUNS, {"Accept-Encoding": "gzip"})
+    warm_ms = timed(port, MAP_DATA, WARM_RUNS, {"Accept-Encoding": "gzip"})
+    reference = "same bytes as a static file"
+    for q in (50, 95):
+        run.add(
+            "Map data",
+            f"warm request p{q}",
+            percentile(warm_ms, q),
+            "ms",
+            reference=percentile(static_ms, q),
+            reference_name=reference,
+            target=50 if q != 50 else None,
+        )
+    cold_ms = []
+    for _ in range(COLD_RUNS):
+        # A new data stamp empties every cache keyed on it: the next answer is built anew.
+        DataStamp.touch()
+        cold_ms += timed(port, MAP_DATA, 1, {"Accept-Encoding": "gzip"})
+    for q in (50, 95):
+        run.add(
+            "Map data",
+            f"cold request p{q}",
+            percentile(cold_ms, q),
+            "ms",
+            reference=percentile(static_ms, q),
+            reference_name=reference,
+        )
+    # A browser that has the data already asks again with its ETag and gets a 304.
+    etag = gzipped.headers.get("etag", "")
+    revalidate = fetch(port, MAP_DATA, {"If-None-Match": etag, "Accept-Encoding": "gzip"})
+    if revalidate.status == 304:
+        not_modified_ms = [
+            fetch(port, MAP_DATA, {"If-None-Match": etag, "Accept-Encoding": "gzip"}).seconds * 1000
+            for _ in range(WARM_RUNS)
+        ]
+        run.add("Map data", "revalidation (304) p50", percentile(not_modified_ms, 50), "ms")
+
+
+def measure_search(run: Run, port: int) -> None:
+    queries = search_queries()
+    everything = [query for kind in queries.values() for query in kind]
+    floor_ms = timed(port, SMALL_STATIC, WARM_RUNS)
+    # Warm the in-process search index of both workers before measuring.
+    for _ in range(4):
+        fetch(port, SUGGEST + "warm")
+    suggest_ms = []
+    page_ms = []
+    for query in everything:
+        suggest_ms += timed(port, SUGGEST + quote(query), 1)
+    for query in everything:
+        page_ms += timed(port, SEARCH_PAGE + quote(query), 1)
+    query_ms = simplest_query_ms()
+    count = f"{len(everything)} queries"
+    for q in (50, 95, 99):
+        run.add(
+            "Search",
+            f"autocomplete p{q} ({count})",
+            percentile(suggest_ms, q),
+            "ms",
+            reference=percentile(floor_ms, q),
+            reference_name="a small static file",
+            target=30 if q == 95 else None,
+        )
+    for q in (50, 95, 99):
+        run.add(
+            "Search",
+            f"results page p{q} ({count})",
+            percentile(page_ms, q),
+            "ms",
+            reference=percentile(floor_ms, q),
+            reference_name="a small static file",
+            target=30 if q == 95 else None,
+        )
+    run.add(
+        "Search",
+        "simplest query on the table, p50 (in process)",
+        percentile(query_ms, 50),
+        "ms",
+    )
+    for kind, items in queries.items():
+        kind_ms = [suggest_ms[everything.index(query)] for query in items]
+        run.add("Search", f"autocomplete p95, {kind} only", percentile(kind_ms, 95), "ms")
+
+
+def measure_browser(run: Run, port: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base = f"http://127.0.0.1:{port}"
+    map_ms, page_ms = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        for _ in range(BROWSER_RUNS):
+            # A new context each time: an empty browser cache, as for a first visit.
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            started = time.perf_counter()
+            page.goto(base + MAP_PAGE)
+            page.wait_for_function(MAP_DRAWN, timeout=60_000)
+            map_ms.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            page.goto(base + "/en/about/data/", wait_until="load")
+            page_ms.append((time.perf_counter() - started) * 1000)
+            context.close()
+        browser.close()
+    run.add(
+        "Browser",
+        "map page to all points drawn, p50",
+        percentile(map_ms, 50),
+        "ms",
+        reference=percentile(page_ms, 50),
+        reference_name="a text page to its load event",
+        target=2500,
+    )
+    run.add("Browser", "map page to all points drawn, worst", max(map_ms), "ms")
+
+
+# The map element says when it has drawn every point it was sent (see static/js/map.js).
+MAP_DRAWN = "() => document.querySelector('atlas-map[data-state=ready]') !== null"
+
+
+def measure(label: str, out: Path) -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atlas.settings")
+    django.setup()
+    from django.test import Client
+
+    run = Run(label=label, machine=describe_machine())
+    print(f"==> {label}: {run.machine['database']}", flush=True)
+    run.add("Load", "load_dataset into an empty database", load_dataset_seconds(), "s")
+
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-") as temp:
+        static_root = Path(temp) / "static"
+        env = {
+            **os.environ,
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-" + os.urandom(16).hex(),
+            "SECURE_SSL_REDIRECT": "0",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "STATIC_ROOT": str(static_root),
+        }
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+        )
+        # The reference file: the map data's own bytes, plain and gzipped, as WhiteNoise
+        # serves them (it must find them when it starts, so they are written first).
+        body = Client().get(MAP_DATA).content
+        copy = static_root / STATIC_COPY
+        copy.parent.mkdir(parents=True)
+        copy.write_bytes(body)
+        copy.with_name(copy.name + ".gz").write_bytes(gzip.compress(body, 9))
+        with serve(env) as port:
+            measure_map_data(run, port)
+            measure_search(run, port)
+            measure_browser(run, port)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(asdict(run), indent=1), encoding="utf-8")
+
+
+# --- Report ------------------------------------------------------------------------------
+
+
+def read_run(path: Path) -> Run:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Run(data["label"], data["machine"], [Figure(**f) for f in data["figures"]])
+
+
+def report_markdown(runs: list[Run]) -> str:
+    labels = [run.label for run in runs]
+    keys: list[tuple[str, str]] = []
+    by_run: list[dict[tuple[str, str], Figure]] = []
+    for run in runs:
+        named = {(f.group, f.name): f for f in run.figures}
+        by_run.append(named)
+        keys += [key for key in named if key not in keys]
+
+    def cell(figure: Figure | None) -> str:
+        if figure is None:
+            return "–"
+        text = f"{figure.value:,.1f}"
+        if figure.reference:
+            text += f" (×{figure.value / figure.reference:.1f})"
+        if figure.met is not None:
+            text += " ✓" if figure.met else " ✗"
+        return text
+
+    header = ["Measure", "Unit", "Target", *labels, "Reference (same run)"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for key in keys:
+        figures = [named.get(key) for named in by_run]
+        first = next(f for f in figures if f is not None)
+        references = " / ".join(
+            f"{f.reference:,.1f}" for f in figures if f is not None and f.reference
+        )
+        reference = f"{first.reference_name}: {references}" if references else ""
+        target = f"≤ {first.target:,.0f}" if first.target is not None else ""
+        row = [f"{key[0]}: {key[1]}", first.unit, target, *map(cell, figures), reference]
+        lines.append("| " + " | ".join(row) + " |")
+
+    machine = runs[0].machine
+    machine_lines = [f"- {name}: {machine[name]}" for name in ("cpu", "memory", "os", "python")]
+    machine_lines += [f"- {run.label}: {run.machine['database']}" for run in runs]
+    machine_lines.append(f"- Browser: {machine['browser']}")
+    return "\n".join(
+        [
+            "# Benchmarks",
+            "",
+            f"Measured by `make bench` on {machine['date']}; see `atlas/bench.py` for how.",
+            "The site runs under gunicorn (2 workers, DEBUG off) on 127.0.0.1 with the full",
+            "dataset loaded; requests come from another process on the same machine.",
+            "A ratio (×) compares a figure with its reference from the same run: the same",
+            "bytes served as a static file by the same server, or a small static file for the",
+            "floor of any request. ✓/✗: the issue's target met or not.",
+            "",
+            *lines,
+            "",
+            "## Machine",
+            "",
+            *machine_lines,
+            "",
+        ]
+    )
+
+
+def report(paths: list[Path], write: Path | None) -> None:
+    markdown = report_markdown([read_run(path) for path in sorted(paths)])
+    print(markdown)
+    if write:
+        write.write_text(markdown, encoding="utf-8")
+        print(f"Wrote {write}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m atlas.bench", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    measure_parser = commands.add_parser("measure", help="measure the database in the settings")
+    measure_parser.add_argument("--label", required=True)
+    measure_parser.add_argument("--out", type=Path, required=True)
+    report_parser = commands.add_parser("report", help="print and write the table")
+    report_parser.add_argument("paths", nargs="+", type=Path)
+    report_parser.add_argument("--write", type=Path)
+    args = parser.parse_args(argv)
+    actions: dict[str, Callable[[], None]] = {
+        "measure": lambda: measure(args.label, args.out),
+        "report": lambda: report(args.paths, args.write),
+    }
+    actions[args.command]()
+
+
+if __name__ == "__main__":
+    main()
