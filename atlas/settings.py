@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_countries",
     "atlas.directory",
     "atlas.dataset",
+    "atlas.maps",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +139,15 @@ STORAGES = {
 
 # Where the built dataset lives (written by build_dataset, read by load_dataset).
 DATASET_DIR = Path(os.environ.get("DATASET_DIR", BASE_DIR / "data"))
+
+# The interactive map draws the bundled country outlines, so it needs no outside server.
+# A deployment that wants an online basemap sets a tile URL such as
+# https://tile.openstreetmap.org/{z}/{x}/{y}.png (mind the tile server's usage policy).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get(
+    "MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
 
 if not DEBUG:
     # Served behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto.

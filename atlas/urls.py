@@ -4,8 +4,10 @@ from django.urls import include, path
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("map/data/", include("atlas.maps.data_urls")),
     *i18n_patterns(
         path("admin/", admin.site.urls),
         path("", include("atlas.directory.urls")),
+        path("", include("atlas.maps.urls")),
     ),
 ]
