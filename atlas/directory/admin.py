@@ -3,6 +3,7 @@ from django.db import models
 
 from atlas.directory.models import (
     Country,
+    DataStamp,
     FundingProgramme,
     Membership,
     Municipality,
@@ -20,6 +21,20 @@ from atlas.lib.text import fold
 class AtlasAdmin(admin.ModelAdmin):
     # Addresses typed without a scheme are taken as https, as Django 6 will do.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    # Every edit changes public data: touch the stamp that caches (the search index) are
+    # keyed on. save_related runs last when an object is added or changed.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        DataStamp.touch()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        DataStamp.touch()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        DataStamp.touch()
 
 
 class LargeTableAdmin(AtlasAdmin):

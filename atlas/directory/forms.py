@@ -2,20 +2,25 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from atlas.directory.models import Country, Network, Partnership
+from atlas.lib.matching import search_key
 from atlas.lib.text import fold
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
-        max_length=100,
+        max_length=200,  # the longest names, of networks, have about 150
         strip=True,
-        error_messages={"required": _("Type a name to search for.")},
+        error_messages={
+            "required": _("Type a name to search for."),
+            "max_length": _("Type at most %(limit_value)d characters (this has %(show_value)d)."),
+            "null_characters_not_allowed": _("Type a name without control characters."),
+        },
     )
 
     def clean_q(self) -> str:
         query = self.cleaned_data["q"]
-        if not fold(query):
+        if not search_key(query):
             raise forms.ValidationError(_("Type at least one letter or digit."))
         return query
 

@@ -6,15 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import models
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.timezone import now
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
-
-from atlas.lib.text import fold
 
 LANGUAGE_CODES = ("en", "sl", "sk", "cs", "de")
 
@@ -124,30 +122,6 @@ class MunicipalityQuerySet(models.QuerySet):
         return self.annotate(
             partner_count=Coalesce(count_on("municipality_a"), Value(0))
             + Coalesce(count_on("municipality_b"), Value(0))
-        )
-
-    def search(self, query: str) -> MunicipalityQuerySet:
-        """Municipalities whose name or another name contains `query`, accents and case
-        ignored: exact names first (an exonym such as "Dunaj" for Wien counts as exact),
-        then names that start with it, then the rest, larger places first among equals."""
-        key = fold(query)
-        names = MunicipalityName.objects.values("municipality_id")
-        return (
-            self.filter(
-                Q(search_key__contains=key)
-                | Q(pk__in=Subquery(names.filter(search_key__contains=key)))
-            )
-            .annotate(
-                rank=Case(
-                    When(search_key=key, then=Value(0)),
-                    When(pk__in=Subquery(names.filter(search_key=key)), then=Value(1)),
-                    When(search_key__startswith=key, then=Value(2)),
-                    When(pk__in=Subquery(names.filter(search_key__startswith=key)), then=Value(3)),
-                    When(search_key__contains=f" {key}", then=Value(4)),
-                    default=Value(5),
-                )
-            )
-            .order_by("rank", F("population").desc(nulls_last=True), "name", "pk")
         )
 
 
@@ -350,19 +324,6 @@ class Partnership(models.Model):
         return self.municipality_a
 
 
-def folded_matches(objects, query: str, *fields: str, limit: int = 20) -> list:
-    """Objects of a small table whose folded `fields` contain the folded query."""
-    key = fold(query)
-    return [
-        obj for obj in objects if any(key in fold(getattr(obj, field) or "") for field in fields)
-    ][:limit]
-
-
-class NetworkQuerySet(models.QuerySet):
-    def matching(self, query: str) -> list[Network]:
-        return folded_matches(self.order_by("name"), query, "name", "name_en", "acronym")
-
-
 class Network(models.Model):
     """A group in which municipalities cooperate: an association of municipalities, an
     alliance, a LEADER local action group, a statistical region, a development
@@ -409,8 +370,6 @@ class Network(models.Model):
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, related_name="networks", verbose_name=_("source")
     )
-
-    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -486,11 +445,6 @@ class FundingProgramme(models.Model):
         return self.name
 
 
-class ProjectQuerySet(models.QuerySet):
-    def matching(self, query: str) -> list[Project]:
-        return folded_matches(self.order_by("title"), query, "title", "acronym")
-
-
 class Project(models.Model):
     """A cooperation project of municipalities or networks, usually with outside funding."""
 
@@ -527,8 +481,6 @@ class Project(models.Model):
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, related_name="projects", verbose_name=_("source")
     )
-
-    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]

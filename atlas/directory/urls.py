@@ -5,6 +5,7 @@ from atlas.directory import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("search/suggest/", views.search_suggest, name="search-suggest"),
     path("municipalities/<slug:slug>/", views.municipality_detail, name="municipality"),
     path("networks/", views.network_list, name="networks"),
     path("networks/<slug:slug>/", views.network_detail, name="network"),

@@ -5,9 +5,12 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
+from django.utils.http import urlencode
+from django.utils.translation import gettext
 
 from atlas.directory.forms import NetworkFilterForm, PartnershipFilterForm, SearchForm
 from atlas.directory.maps import partner_map_svg
@@ -21,6 +24,7 @@ from atlas.directory.models import (
     ProjectPartner,
     Source,
 )
+from atlas.directory.search import PlaceResult, find
 from atlas.lib.text import fold
 
 FOCUS_COUNTRIES = ("SI", "SK", "CZ")
@@ -28,6 +32,11 @@ FOCUS_COUNTRIES = ("SI", "SK", "CZ")
 MUNICIPALITY_COUNT = Count(
     "municipalities", filter=Q(municipalities__kind=Municipality.Kind.MUNICIPALITY)
 )
+
+RESULTS_PER_PAGE = 25
+# Networks and projects shown on the results page; the autocomplete shows eight results.
+OTHER_RESULTS = 20
+SUGGESTIONS = 8
 
 
 def paginate(request, queryset, per_page: int):
@@ -55,14 +64,74 @@ def search(request):
     form = SearchForm(request.GET or None)
     context = {"form": form, "query": request.GET.get("q", "")}
     if form.is_valid():
-        query = form.cleaned_data["q"]
-        context["searched"] = True
-        context["page"] = paginate(
-            request, Municipality.objects.search(query).select_related("country"), 25
+        results = find(form.cleaned_data["q"])
+        page = paginate(request, results.municipalities, RESULTS_PER_PAGE)
+        page.object_list = results.municipality_page(list(page.object_list))
+        context.update(
+            searched=True,
+            results=results,
+            page=page,
+            networks=results.network_list(OTHER_RESULTS),
+            projects=results.project_list(OTHER_RESULTS),
+            suggestion_url="?" + urlencode({"q": results.suggestion}),
         )
-        context["networks"] = Network.objects.matching(query)
-        context["projects"] = Project.objects.matching(query)
     return render(request, "directory/search.html", context)
+
+
+def search_suggest(request):
+    """The autocomplete's answer: the best few places, networks and projects as JSON.
+    A missing, empty or overlong query is a 400 with the form's message."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"error": form.errors["q"][0]}, status=400)
+    query = form.cleaned_data["q"]
+    results = find(query, limit=SUGGESTIONS)
+    others = [
+        *({"type": "network", **network_json(n)} for n in results.network_list(SUGGESTIONS)),
+        *({"type": "project", **project_json(p)} for p in results.project_list(SUGGESTIONS)),
+    ]
+    # Places first; networks and projects get two places at least when they match, and
+    # whatever places leave free.
+    matches = results.municipalities[: SUGGESTIONS - min(2, len(others))]
+    places = [municipality_json(m) for m in results.municipality_page(matches)]
+    return JsonResponse(
+        {
+            "query": query,
+            "results": places + others[: SUGGESTIONS - len(places)],
+            "suggestion": results.suggestion,
+            "search_url": f"{reverse('search')}?{urlencode({'q': query})}",
+        }
+    )
+
+
+def municipality_json(result: PlaceResult) -> dict:
+    municipality = result.municipality
+    return {
+        "type": "municipality",
+        "name": municipality.name,
+        "matched_name": result.match_name,
+        "country": municipality.country.name,
+        "country_code": municipality.country_id,
+        "flag": municipality.country.flag,
+        "region": result.region_name,
+        "population": municipality.population,
+        "partners": result.partner_count,
+        "detail": " · ".join(result.details),
+        "url": municipality.get_absolute_url(),
+    }
+
+
+def network_json(network: Network) -> dict:
+    return {
+        "name": network.name,
+        "detail": str(network.get_kind_display()),
+        "url": network.get_absolute_url(),
+    }
+
+
+def project_json(project: Project) -> dict:
+    detail = project.programme.name if project.programme else gettext("project")
+    return {"name": project.title, "detail": detail, "url": project.get_absolute_url()}
 
 
 def municipality_detail(request, slug: str):

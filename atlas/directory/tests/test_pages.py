@@ -308,7 +308,7 @@ def add_rows(world, count: int):
         ("countries", (), {}, 1),
         ("country", ("si",), {}, 6),
         ("about-data", (), {}, 5),
-        ("search", (), {"q": "extra"}, 4),
+        ("search", (), {"q": "extra"}, 2),
     ],
 )
 def test_list_pages_cost_a_fixed_number_of_queries(
