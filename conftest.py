@@ -133,7 +133,14 @@ def page(browser, live_server, transactional_db):
     problems: list[str] = []
     page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    # A request that navigation cut short (ERR_ABORTED) is not a failure: the user moved on.
+    page.on(
+        "requestfailed",
+        lambda r: (
+            r.failure != "net::ERR_ABORTED"
+            and problems.append(f"request failed: {r.url} ({r.failure})")
+        ),
+    )
     yield page
     context.close()
     assert not problems, "\n".join(problems)
