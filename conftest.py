@@ -152,3 +152,87 @@ def artefacts_dir() -> Path:
     path = Path(__file__).parent / "test-artefacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+# Accounts and roles: people, and the personas of the permission matrix.
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hash passwords with a fast hasher in tests (scrypt takes a fifth of a second each);
+    atlas/accounts/tests/test_accounts.py checks that the real settings use scrypt."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Tests start in English: a request to /de/… leaves German active in the thread, which
+    would otherwise leak into the next test's `reverse()` and pages."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits and cached data live in the cache: every test starts with it empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def make_user(email: str = "ana@example.org", password: str = DEFAULT_PASSWORD, **fields):
+    """A confirmed account that logs in with `email` and `password`."""
+    from django.contrib.auth import get_user_model
+
+    email = email.strip().lower()
+    fields.setdefault("first_name", email.split("@")[0].title())
+    return get_user_model().objects.create_user(
+        username=email, email=email, password=password, **fields
+    )
+
+
+def make_staff(email: str, *, country: str | None = None, network: Network | None = None):
+    """Association staff for the municipalities of a country or the members of a network."""
+    from atlas.accounts.models import StaffRole
+
+    user = make_user(email)
+    StaffRole.objects.create(
+        user=user, country=make_country(country) if country else None, network=network
+    )
+    return user
+
+
+def make_coordinator(email: str, municipality: Municipality, **fields):
+    """An account with an approved coordinator role for `municipality`."""
+    from django.utils.timezone import now
+
+    from atlas.accounts.models import CoordinatorRole
+
+    user = make_user(email)
+    fields.setdefault("position", "International cooperation")
+    CoordinatorRole.objects.create(
+        user=user,
+        municipality=municipality,
+        status=CoordinatorRole.Status.APPROVED,
+        decided_at=now(),
+        **fields,
+    )
+    return user
+
+
+@pytest.fixture
+def personas(kamnik_world):
+    """Who is who around Kamnik (SI), for permission matrices. `anonymous` is None."""
+    return {
+        "anonymous": None,
+        "coordinator": make_coordinator("coordinator@kamnik.si", kamnik_world["kamnik"]),
+        "other_coordinator": make_coordinator(
+            "coordinator@trofaiach.at", kamnik_world["trofaiach"]
+        ),
+        "staff_other_country": make_staff("staff@gemeindebund.at", country="AT"),
+        "staff_right_country": make_staff("staff@skupnostobcin.si", country="SI"),
+        "admin": make_user("admin@example.org", is_superuser=True, is_staff=True),
+    }

@@ -7,7 +7,9 @@ urlpatterns = [
     path("map/data/", include("atlas.maps.data_urls")),
     *i18n_patterns(
         path("admin/", admin.site.urls),
+        path("account/", include("atlas.accounts.urls")),
         path("", include("atlas.directory.urls")),
         path("", include("atlas.maps.urls")),
+        path("", include("atlas.matchmaking.urls")),
     ),
 ]

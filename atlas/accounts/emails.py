@@ -1,0 +1,65 @@
+"""The e-mails the accounts app sends, each rendered from a plain-text template under
+templates/accounts/email/ in the language active when it is sent.
+
+Links are built on SITE_URL rather than on the request's Host header, so a forged header
+cannot put someone else's address into a mail (and services have no request)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+CONFIRMATION_SALT = "atlas.accounts.confirm-email"
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def confirmation_token(user: Any) -> str:
+    """A signed token naming the account and the address it confirms; it goes stale when the
+    address changes and after ACCOUNT_CONFIRMATION_MAX_AGE (checked by `confirmed_user_id`)."""
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=CONFIRMATION_SALT)
+
+
+def read_confirmation_token(token: str) -> dict | None:
+    """The token's content, or None when it is forged, garbled or too old."""
+    try:
+        return signing.loads(
+            token, salt=CONFIRMATION_SALT, max_age=settings.ACCOUNT_CONFIRMATION_MAX_AGE
+        )
+    except signing.BadSignature:  # SignatureExpired is a BadSignature too
+        return None
+
+
+def send(template: str, recipients: Iterable[str], context: dict[str, Any]) -> None:
+    recipients = sorted(set(recipients))
+    if not recipients:
+        return
+    context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
+    subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
+    body = render_to_string(f"accounts/email/{template}.txt", context)
+    # One mail per recipient: staff must not see each other's addresses.
+    for recipient in recipients:
+        send_mail(" ".join(subject.split()), body, None, [recipient])
+
+
+def send_confirmation(user: Any) -> None:
+    link = absolute(reverse("accounts-confirm", args=[confirmation_token(user)]))
+    days = settings.ACCOUNT_CONFIRMATION_MAX_AGE // 86400
+    send("confirm", [user.email], {"user": user, "link": link, "days": days})
+
+
+def send_already_registered(user: Any) -> None:
+    context = {
+        "user": user,
+        "login_link": absolute(reverse("accounts-login")),
+        "reset_link": absolute(reverse("password_reset")),
+    }
+    send("already_registered", [user.email], context)

@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from atlas.accounts.models import CoordinatorRole, normalize_email
+from atlas.lib.ratelimit import RateLimit
+
+# Failed logins: a few per address (someone guessing one person's password) and more per
+# IP address (one machine guessing many people's, while an office behind one address can
+# still mistype). A successful login clears the address's count.
+LOGIN_FAILURES_PER_EMAIL = RateLimit("login-email", limit=5, window=15 * 60)
+LOGIN_FAILURES_PER_IP = RateLimit("login-ip", limit=20, window=15 * 60)
+SIGN_UPS_PER_IP = RateLimit("signup-ip", limit=5, window=60 * 60)
+# Each request mails association staff: a person may not flood them.
+ROLE_REQUESTS_PER_USER = RateLimit("role-request-user", limit=10, window=24 * 60 * 60)
+
+
+def client_ip(request) -> str:
+    """The visitor's IP address. Behind a reverse proxy REMOTE_ADDR is the proxy's, so
+    CLIENT_IP_HEADER names the header it sets; with X-Forwarded-For the last address is the
+    one the proxy saw (earlier ones are whatever the client claimed)."""
+    header = settings.CLIENT_IP_HEADER
+    if header and request.META.get(header):
+        return request.META[header].split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def wait_message(seconds: int) -> str:
+    minutes = max(1, (seconds + 59) // 60)
+    return ngettext(
+        "Too many attempts. For your security, wait %(minutes)d minute and try again.",
+        "Too many attempts. For your security, wait %(minutes)d minutes and try again.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+class SignUpForm(forms.Form):
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        help_text=_("Shown to association staff when you ask to coordinate a municipality."),
+    )
+    email = forms.EmailField(label=_("E-mail address"), max_length=150)
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        return normalize_email(self.cleaned_data["email"])
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        ip = client_ip(self.request)
+        if SIGN_UPS_PER_IP.is_exceeded(ip):
+            raise forms.ValidationError(
+                wait_message(SIGN_UPS_PER_IP.retry_after(ip)), code="throttled"
+            )
+        if data.get("password") and data.get("email"):
+            user = get_user_model()(
+                username=data["email"], email=data["email"], first_name=data.get("name", "")
+            )
+            try:
+                password_validation.validate_password(data["password"], user)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        if not self.errors:
+            SIGN_UPS_PER_IP.hit(ip)
+        return data
+
+
+class LoginForm(AuthenticationForm):
+    """Log in by e-mail address and password, with failed attempts limited per address and
+    per IP address; an account whose address is not yet confirmed is told so."""
+
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=150,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("That e-mail address and password do not match an account."),
+        "unconfirmed": _(
+            "Confirm your e-mail address first: follow the link in the mail we sent you."
+        ),
+    }
+
+    def clean_username(self) -> str:
+        return normalize_email(self.cleaned_data["username"])
+
+    def clean(self) -> dict[str, Any]:
+        email = self.cleaned_data.get("username", "")
+        ip = client_ip(self.request)
+        for limit, key in ((LOGIN_FAILURES_PER_EMAIL, email), (LOGIN_FAILURES_PER_IP, ip)):
+            if key and limit.is_exceeded(key):
+                raise forms.ValidationError(wait_message(limit.retry_after(key)), code="throttled")
+        try:
+            data = super().clean()
+        except forms.ValidationError:
+            if email:
+                LOGIN_FAILURES_PER_EMAIL.hit(email)
+            LOGIN_FAILURES_PER_IP.hit(ip)
+            self.explain_unconfirmed(email)
+            raise
+        if email:
+            LOGIN_FAILURES_PER_EMAIL.reset(email)
+        return data
+
+    def explain_unconfirmed(self, email: str) -> None:
+        """Say so when the password is right but the address is not yet confirmed (the
+        backend refuses inactive accounts, which would otherwise look like a typo)."""
+        password = self.cleaned_data.get("password")
+        user = get_user_model().objects.filter(username=email, is_active=False).first()
+        if user and user.last_login is None and password and user.check_password(password):
+            raise forms.ValidationError(self.error_messages["unconfirmed"], code="unconfirmed")
+
+
+class CoordinatorRequestForm(forms.ModelForm):
+    class Meta:
+        model = CoordinatorRole
+        fields = ["position", "message"]
+        labels = {
+            "position": _("Your position at the municipality"),
+            "message": _("Message to the association staff (optional)"),
+        }
+        help_texts = {
+            "position": _("For example: head of international cooperation, mayor's office."),
+            "message": _("Anything that helps them check who you are, such as a phone number."),
+        }
+        widgets = {"message": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        key = str(self.user.pk)
+        if ROLE_REQUESTS_PER_USER.is_exceeded(key):
+            raise forms.ValidationError(
+                wait_message(ROLE_REQUESTS_PER_USER.retry_after(key)), code="throttled"
+            )
+        if not self.errors:
+            ROLE_REQUESTS_PER_USER.hit(key)
+        return data
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("refuse", _("Refuse"))],
+    )
+    note = forms.CharField(
+        label=_("Note to the requester (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        # Someone at an unattended, logged-in computer must not guess the password here either.
+        limit, email = LOGIN_FAILURES_PER_EMAIL, self.user.username
+        if limit.is_exceeded(email):
+            raise forms.ValidationError(wait_message(limit.retry_after(email)), code="throttled")
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            limit.hit(email)
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
+        return password

@@ -1,0 +1,261 @@
+"""People and what they may do: coordinators of municipalities, association staff who
+approve them, and administrators (Django's superusers), who manage everything.
+
+An account is Django's own `User`, with the e-mail address, lower-cased, as its username
+(see `normalize_email`), so logging in by e-mail is case-insensitive and each address has one
+account."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from atlas.directory.models import Country, Membership, Municipality, Network
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    AnyUser = User | AnonymousUser
+
+
+def normalize_email(email: str) -> str:
+    """The form of an address used as the username: trimmed and lower-cased.
+
+    >>> normalize_email("  Ana.Novak@Kamnik.SI ")
+    'ana.novak@kamnik.si'
+    """
+    return email.strip().lower()
+
+
+class StaffRoleQuerySet(models.QuerySet):
+    def of(self, user: AnyUser) -> StaffRoleQuerySet:
+        return self.filter(user_id=user.pk) if user.is_authenticated else self.none()
+
+
+class StaffRole(models.Model):
+    """A person who works for an association of municipalities (a national association,
+    a network's secretariat) and vouches for the coordinators of the municipalities in
+    their scope: every municipality of one country, or every member of one network."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
+        verbose_name=_("user"),
+    )
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staff_roles",
+        verbose_name=_("country"),
+    )
+    network = models.ForeignKey(
+        Network,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staff_roles",
+        verbose_name=_("network"),
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    objects = StaffRoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(country__isnull=False, network__isnull=True)
+                | Q(country__isnull=True, network__isnull=False),
+                name="staff_role_country_or_network",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "country"],
+                condition=Q(country__isnull=False),
+                name="staff_role_user_country_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "network"],
+                condition=Q(network__isnull=False),
+                name="staff_role_user_network_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.scope)
+
+    @property
+    def scope(self) -> Country | Network | None:
+        return self.country or self.network
+
+
+class CoordinatorRoleQuerySet(models.QuerySet):
+    def of(self, user: AnyUser) -> CoordinatorRoleQuerySet:
+        return self.filter(user_id=user.pk) if user.is_authenticated else self.none()
+
+    def pending(self) -> CoordinatorRoleQuerySet:
+        return self.filter(status=CoordinatorRole.Status.REQUESTED)
+
+    def approved(self) -> CoordinatorRoleQuerySet:
+        return self.filter(status=CoordinatorRole.Status.APPROVED)
+
+    def decidable_by(self, user: AnyUser) -> CoordinatorRoleQuerySet:
+        """The requests `user` may approve or refuse: all for an administrator; for staff,
+        those for municipalities of their countries and members of their networks, but
+        never their own. One query, whatever the number of roles."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        staff = StaffRole.objects.filter(user_id=user.pk)
+        networks = staff.filter(network__isnull=False).values("network_id")
+        in_scope = Q(
+            municipality__country_id__in=staff.filter(country__isnull=False).values("country_id")
+        ) | Q(
+            municipality_id__in=Membership.objects.filter(network_id__in=networks).values(
+                "municipality_id"
+            )
+        )
+        return self.filter(in_scope).exclude(user_id=user.pk)
+
+
+class CoordinatorRole(models.Model):
+    """A person's role as coordinator of a municipality: the one who keeps its partnerships,
+    networks and partner searches up to date in the atlas. They ask for it; association
+    staff of the municipality's country or network, or an administrator, approve it or
+    refuse it. A municipality can have several coordinators, and a person can coordinate
+    several municipalities."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="coordinator_roles",
+        verbose_name=_("user"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="coordinator_roles",
+        verbose_name=_("municipality"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
+    )
+    position = models.CharField(
+        pgettext_lazy("job", "position"),
+        max_length=200,
+        help_text=_("The requester's position at the municipality, as they typed it."),
+    )
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("note on the decision"), max_length=2000, blank=True)
+
+    objects = CoordinatorRoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("coordinator role")
+        verbose_name_plural = _("coordinator roles")
+        constraints = [
+            # A refused request stays on record; the person may ask again.
+            models.UniqueConstraint(
+                fields=["user", "municipality"],
+                condition=Q(status__in=["requested", "approved"]),
+                name="coordinator_role_one_open_per_user_and_municipality",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="requested", decided_at__isnull=True)
+                | Q(status__in=["approved", "refused"], decided_at__isnull=False),
+                name="coordinator_role_decided_at_iff_decided",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(user)s for %(municipality)s (%(status)s)") % {
+            "user": self.user,
+            "municipality": self.municipality,
+            "status": self.get_status_display(),
+        }
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.REQUESTED
+
+    def can_be_decided_by(self, user: AnyUser) -> bool:
+        return CoordinatorRole.objects.decidable_by(user).filter(pk=self.pk).exists()
+
+
+def personal_data(user: Any) -> dict[str, Any]:
+    """Everything the atlas keeps about one person, for the account page's download.
+    Deciders of their requests are named by e-mail only, not by other personal data."""
+
+    def when(value) -> str | None:
+        return value.isoformat() if value else None
+
+    roles = CoordinatorRole.objects.of(user).select_related("municipality", "decided_by")
+    return {
+        "account": {
+            "email": user.email,
+            "name": user.first_name,
+            "date_joined": when(user.date_joined),
+            "last_login": when(user.last_login),
+            "is_administrator": user.is_superuser,
+        },
+        "coordinator_roles": [
+            {
+                "municipality": role.municipality.name,
+                "municipality_url": role.municipality.get_absolute_url(),
+                "status": role.status,
+                "position": role.position,
+                "message": role.message,
+                "requested_at": when(role.requested_at),
+                "decided_at": when(role.decided_at),
+                "decided_by": role.decided_by.email if role.decided_by else None,
+                "decision_note": role.decision_note,
+            }
+            for role in roles
+        ],
+        "staff_roles": [
+            {
+                "country": role.country_id,
+                "network": role.network.name if role.network else None,
+                "since": when(role.created_at),
+            }
+            for role in StaffRole.objects.of(user).select_related("network")
+        ],
+        "decisions_made": [
+            {
+                "coordinator_role_id": role.pk,
+                "municipality": role.municipality.name,
+                "status": role.status,
+                "decided_at": when(role.decided_at),
+                "decision_note": role.decision_note,
+            }
+            for role in CoordinatorRole.objects.filter(decided_by_id=user.pk).select_related(
+                "municipality"
+            )
+        ],
+    }

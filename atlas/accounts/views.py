@@ -1,0 +1,202 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from atlas.accounts import services
+from atlas.accounts.emails import (
+    read_confirmation_token,
+    send_already_registered,
+    send_confirmation,
+)
+from atlas.accounts.forms import (
+    CoordinatorRequestForm,
+    DecisionForm,
+    DeleteAccountForm,
+    SignUpForm,
+)
+from atlas.accounts.models import CoordinatorRole, StaffRole, personal_data
+from atlas.directory.models import Municipality
+
+REQUESTS_PER_PAGE = 50
+
+
+def get_decidable_role(request, pk: int) -> CoordinatorRole:
+    """The pending or decided request `pk`: 404 when there is none, 403 when the visitor
+    may not decide on it."""
+    role = get_object_or_404(CoordinatorRole.objects.select_related("municipality"), pk=pk)
+    if not role.can_be_decided_by(request.user):
+        raise PermissionDenied
+    return role
+
+
+def may_decide_requests(user) -> bool:
+    return user.is_superuser or StaffRole.objects.of(user).exists()
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("account")
+    form = SignUpForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        User = get_user_model()
+        email = form.cleaned_data["email"]
+        # The same answer whether or not the address has an account, so the form does not
+        # tell strangers who is registered; the mail says what happened.
+        existing = User.objects.filter(Q(username=email) | Q(email__iexact=email)).first()
+        if existing is None:
+            user = User.objects.create_user(
+                username=email,
+                email=email,
+                password=form.cleaned_data["password"],
+                first_name=form.cleaned_data["name"],
+                is_active=False,
+            )
+            send_confirmation(user)
+        elif not existing.is_active and existing.last_login is None:
+            send_confirmation(existing)
+        else:
+            send_already_registered(existing)
+        return redirect("accounts-signup-sent")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def signup_sent(request):
+    return render(request, "accounts/signup_sent.html")
+
+
+def confirm_email(request, token: str):
+    """GET shows a button, POST confirms: mail scanners that open links do not confirm."""
+    data = read_confirmation_token(token)
+    user = None
+    if data:
+        user = get_user_model().objects.filter(pk=data["user"], email=data["email"]).first()
+    if user is None or (not user.is_active and user.last_login is not None):
+        # Unknown, tampered, expired, or an account an administrator has blocked.
+        return render(request, "accounts/confirm_invalid.html", status=400)
+    if user.is_active:
+        messages.info(request, _("Your e-mail address is already confirmed. Log in."))
+        return redirect("accounts-login")
+    if request.method == "POST":
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        messages.success(request, _("Thank you: your e-mail address is confirmed. Log in now."))
+        return redirect("accounts-login")
+    return render(request, "accounts/confirm.html", {"confirm_user": user})
+
+
+@login_required
+def account(request):
+    staff_roles = list(StaffRole.objects.of(request.user).select_related("country", "network"))
+    pending_count = 0
+    if request.user.is_superuser or staff_roles:
+        pending_count = CoordinatorRole.objects.pending().decidable_by(request.user).count()
+    context = {
+        "coordinator_roles": CoordinatorRole.objects.of(request.user).select_related(
+            "municipality__country"
+        ),
+        "staff_roles": staff_roles,
+        "pending_count": pending_count,
+    }
+    return render(request, "accounts/account.html", context)
+
+
+@login_required
+def request_coordinator_role(request, slug: str):
+    municipality = get_object_or_404(Municipality.objects.select_related("country"), slug=slug)
+    form = CoordinatorRequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_coordinator_role(
+                acting_user=request.user, municipality=municipality, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your request to coordinate %(municipality)s is sent. You will get an "
+                    "e-mail when association staff decide."
+                )
+                % {"municipality": municipality.name},
+            )
+            return redirect("account")
+    current = (
+        CoordinatorRole.objects.of(request.user)
+        .filter(municipality=municipality)
+        .exclude(status=CoordinatorRole.Status.REFUSED)
+        .first()
+    )
+    context = {"municipality": municipality, "form": form, "current": current}
+    return render(request, "accounts/request_role.html", context)
+
+
+@login_required
+def request_queue(request):
+    """The requests this member of staff (or administrator) may decide, oldest first."""
+    if not may_decide_requests(request.user):
+        raise PermissionDenied
+    roles = (
+        CoordinatorRole.objects.pending()
+        .decidable_by(request.user)
+        .select_related("user", "municipality__country")
+        .order_by("requested_at", "pk")
+    )
+    page = Paginator(roles, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/request_queue.html", {"page": page})
+
+
+@login_required
+@require_POST
+def decide_request(request, pk: int):
+    role = get_decidable_role(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, str(errors[0]))
+        return redirect("accounts-requests")
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        services.decide_coordinator_role(
+            acting_user=request.user, role=role, approve=approve, note=form.cleaned_data["note"]
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        done = (
+            _("%(user)s now coordinates %(municipality)s.")
+            if approve
+            else _("The request of %(user)s for %(municipality)s is refused.")
+        )
+        messages.success(
+            request, done % {"user": role.user.email, "municipality": role.municipality.name}
+        )
+    return redirect("accounts-requests")
+
+
+@login_required
+def download_data(request):
+    response = JsonResponse(
+        personal_data(request.user), json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )
+    response["Content-Disposition"] = 'attachment; filename="twinning-atlas-personal-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.delete_account(acting_user=request.user)
+        logout(request)
+        messages.success(request, _("Your account and your personal data are deleted."))
+        return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form})
