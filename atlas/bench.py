@@ -41,6 +41,8 @@ MAP_DATA = "/map/data/places.json"
 MAP_PAGE = "/en/map/"
 SUGGEST = "/en/search/suggest/?q="
 SEARCH_PAGE = "/en/search/?q="
+MUNICIPALITY_PAGE = "/en/municipalities/{slug}/"
+SUGGESTED_PARTNERS = "/en/municipalities/{slug}/partners/suggested/"
 # A small static file: the floor of what any request through this server costs.
 SMALL_STATIC = "/static/img/favicon.svg"
 STATIC_COPY = "bench/places.json"
@@ -49,6 +51,7 @@ WARM_RUNS = 100
 COLD_RUNS = 10
 BROWSER_RUNS = 5
 QUERIES_PER_KIND = 50
+MATCHMAKING_TOWNS = 100
 
 
 @dataclass
@@ -375,6 +378,42 @@ def measure_search(run: Run, port: int) -> None:
         run.add("Search", f"autocomplete p95, {kind} only", percentile(kind_ms, 95), "ms")
 
 
+def matchmaking_towns(seed: int = 2026) -> list[str]:
+    """Slugs of municipalities drawn with a fixed seed: the towns whose suggestions are
+    measured."""
+    from atlas.directory.models import Municipality
+
+    slugs = sorted(
+        Municipality.objects.filter(
+            kind=Municipality.Kind.MUNICIPALITY, latitude__isnull=False
+        ).values_list("slug", flat=True)
+    )
+    return random.Random(seed).sample(slugs, min(MATCHMAKING_TOWNS, len(slugs)))
+
+
+def measure_matchmaking(run: Run, port: int) -> None:
+    towns = matchmaking_towns()
+    # Each worker builds its matchmaking snapshot on first use (about a second): warm both.
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda slug: fetch(port, SUGGESTED_PARTNERS.format(slug=slug)), towns[:8]))
+    suggest_ms = []
+    page_ms = []
+    for slug in towns:
+        suggest_ms += timed(port, SUGGESTED_PARTNERS.format(slug=slug), 1)
+    for slug in towns:
+        page_ms += timed(port, MUNICIPALITY_PAGE.format(slug=slug), 1)
+    for q in (50, 95, 99):
+        run.add(
+            "Matchmaking",
+            f"suggested partners p{q} ({len(towns)} towns)",
+            percentile(suggest_ms, q),
+            "ms",
+            reference=percentile(page_ms, q),
+            reference_name="the municipality page of the same towns",
+            target=150 if q == 95 else None,
+        )
+
+
 def measure_browser(run: Run, port: int) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -448,6 +487,7 @@ def measure(label: str, out: Path) -> None:
         with serve(env) as port:
             measure_map_data(run, port)
             measure_search(run, port)
+            measure_matchmaking(run, port)
             measure_browser(run, port)
 
     out.parent.mkdir(parents=True, exist_ok=True)
