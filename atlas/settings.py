@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "atlas.directory",
     "atlas.dataset",
     "atlas.maps",
+    "atlas.matchmaking",
     "atlas.accounts",
 ]
 
