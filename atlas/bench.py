@@ -80,6 +80,29 @@ class Run:
         self.figures.append(figure)
         print(f"  {figure.group:<12} {figure.name:<44} {format_value(figure)}", flush=True)
 
+    def add_percentiles(
+        self,
+        group: str,
+        name: str,
+        samples: list[float],
+        reference: list[float],
+        reference_name: str,
+        quantiles: tuple[int, ...] = (50, 95, 99),
+        target_p95: float | None = None,
+    ) -> None:
+        """One figure per quantile of `samples` (ms), each beside the same quantile of
+        `reference`; the target applies to p95."""
+        for q in quantiles:
+            self.add(
+                group,
+                name.format(q=q),
+                percentile(samples, q),
+                "ms",
+                reference=percentile(reference, q),
+                reference_name=reference_name,
+                target=target_p95 if q == 95 else None,
+            )
+
 
 def percentile(samples: list[float], q: float) -> float:
     """The q-th percentile (0-100), by linear interpolation between closest ranks.
@@ -295,16 +318,15 @@ def measure_map_data(run: Run, port: int) -> None:
     static_ms = timed(port, static_path, WARM_RUNS, {"Accept-Encoding": "gzip"})
     warm_ms = timed(port, MAP_DATA, WARM_RUNS, {"Accept-Encoding": "gzip"})
     reference = "same bytes as a static file"
-    for q in (50, 95):
-        run.add(
-            "Map data",
-            f"warm request p{q}",
-            percentile(warm_ms, q),
-            "ms",
-            reference=percentile(static_ms, q),
-            reference_name=reference,
-            target=50 if q != 50 else None,
-        )
+    run.add_percentiles(
+        "Map data",
+        "warm request p{q}",
+        warm_ms,
+        static_ms,
+        reference,
+        quantiles=(50, 95),
+        target_p95=50,
+    )
     # A browser that has the data already asks again with its ETag and gets a 304.
     etag = gzipped.headers.get("etag", "")
     revalidate = fetch(port, MAP_DATA, {"If-None-Match": etag, "Accept-Encoding": "gzip"})
@@ -320,15 +342,9 @@ def measure_map_data(run: Run, port: int) -> None:
         # A new data stamp empties every cache keyed on it: the next answer is built anew.
         DataStamp.touch()
         cold_ms += timed(port, MAP_DATA, 1, {"Accept-Encoding": "gzip"})
-    for q in (50, 95):
-        run.add(
-            "Map data",
-            f"cold request p{q}",
-            percentile(cold_ms, q),
-            "ms",
-            reference=percentile(static_ms, q),
-            reference_name=reference,
-        )
+    run.add_percentiles(
+        "Map data", "cold request p{q}", cold_ms, static_ms, reference, quantiles=(50, 95)
+    )
 
 
 def measure_search(run: Run, port: int) -> None:
@@ -347,26 +363,22 @@ def measure_search(run: Run, port: int) -> None:
         page_ms += timed(port, SEARCH_PAGE + quote(query), 1)
     query_ms = simplest_query_ms()
     count = f"{len(everything)} queries"
-    for q in (50, 95, 99):
-        run.add(
-            "Search",
-            f"autocomplete p{q} ({count})",
-            percentile(suggest_ms, q),
-            "ms",
-            reference=percentile(floor_ms, q),
-            reference_name="a small static file",
-            target=30 if q == 95 else None,
-        )
-    for q in (50, 95, 99):
-        run.add(
-            "Search",
-            f"results page p{q} ({count})",
-            percentile(page_ms, q),
-            "ms",
-            reference=percentile(floor_ms, q),
-            reference_name="a small static file",
-            target=30 if q == 95 else None,
-        )
+    run.add_percentiles(
+        "Search",
+        f"autocomplete p{{q}} ({count})",
+        suggest_ms,
+        floor_ms,
+        "a small static file",
+        target_p95=30,
+    )
+    run.add_percentiles(
+        "Search",
+        f"results page p{{q}} ({count})",
+        page_ms,
+        floor_ms,
+        "a small static file",
+        target_p95=30,
+    )
     run.add(
         "Search",
         "simplest query on the table, p50 (in process)",
@@ -402,16 +414,14 @@ def measure_matchmaking(run: Run, port: int) -> None:
         suggest_ms += timed(port, SUGGESTED_PARTNERS.format(slug=slug), 1)
     for slug in towns:
         page_ms += timed(port, MUNICIPALITY_PAGE.format(slug=slug), 1)
-    for q in (50, 95, 99):
-        run.add(
-            "Matchmaking",
-            f"suggested partners p{q} ({len(towns)} towns)",
-            percentile(suggest_ms, q),
-            "ms",
-            reference=percentile(page_ms, q),
-            reference_name="the municipality page of the same towns",
-            target=150 if q == 95 else None,
-        )
+    run.add_percentiles(
+        "Matchmaking",
+        f"suggested partners p{{q}} ({len(towns)} towns)",
+        suggest_ms,
+        page_ms,
+        "the municipality page of the same towns",
+        target_p95=150,
+    )
 
 
 def measure_browser(run: Run, port: int) -> None:

@@ -3,7 +3,10 @@ cooperate in, the projects that come out of them, and where every fact comes fro
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
@@ -15,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
 
 LANGUAGE_CODES = ("en", "sl", "sk", "cs", "de")
+T = TypeVar("T")
 
 
 class Source(models.Model):
@@ -577,3 +581,24 @@ class DataStamp(models.Model):
         changed_at = now()
         cls.objects.update_or_create(pk=1, defaults={"changed_at": changed_at})
         return changed_at
+
+
+class BuiltFromData(Generic[T]):
+    """A value built from the public data and kept in this process until the data changes
+    (the search index, the matchmaking snapshot). Each use costs one cheap query to compare
+    the data stamp; the first use after a change builds it again, once, under a lock."""
+
+    def __init__(self, build: Callable[[datetime], T]) -> None:
+        self._build = build
+        self._built: tuple[datetime, T] | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> T:
+        stamp = DataStamp.current()
+        built = self._built
+        if built is None or built[0] != stamp:
+            with self._lock:
+                built = self._built
+                if built is None or built[0] != stamp:
+                    built = self._built = (stamp, self._build(stamp))
+        return built[1]

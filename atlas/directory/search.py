@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -26,7 +25,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from atlas.directory.models import (
-    DataStamp,
+    BuiltFromData,
     Municipality,
     MunicipalityName,
     Network,
@@ -393,22 +392,12 @@ def rank_small(items: list[tuple[int, tuple[str, ...]]], key: str) -> list[int]:
     return [pk for _, _, pk in sorted(ranked)]
 
 
-_index: SearchIndex | None = None
-_lock = threading.Lock()
+_index = BuiltFromData(SearchIndex.build)
 
 
 def current_index() -> SearchIndex:
-    """The index of the data as it is now: built on first use and again after the data
-    changed (one cheap query per call to compare the stamp)."""
-    global _index
-    stamp = DataStamp.current()
-    index = _index
-    if index is None or index.stamp != stamp:
-        with _lock:
-            index = _index
-            if index is None or index.stamp != stamp:
-                index = _index = SearchIndex.build(stamp)
-    return index
+    """The index of the data as it is now (built again after the data changed)."""
+    return _index.get()
 
 
 def find(query: str, limit: int = MAX_RESULTS) -> Results:

@@ -15,7 +15,6 @@ See docs/matchmaking.md.
 
 from __future__ import annotations
 
-import threading
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,8 +30,8 @@ from django.utils.translation import get_language_info, gettext, ngettext
 from django_countries import countries as country_names
 
 from atlas.directory.models import (
+    BuiltFromData,
     Country,
-    DataStamp,
     Membership,
     Municipality,
     Network,
@@ -461,22 +460,12 @@ def reasons_for(
     return ordered
 
 
-_snapshot: Snapshot | None = None
-_lock = threading.Lock()
+_snapshot = BuiltFromData(Snapshot.build)
 
 
 def current_snapshot() -> Snapshot:
-    """The snapshot of the data as it is now: built on first use and again after the data
-    changed (one cheap query per call to compare the stamp)."""
-    global _snapshot
-    stamp = DataStamp.current()
-    snapshot = _snapshot
-    if snapshot is None or snapshot.stamp != stamp:
-        with _lock:
-            snapshot = _snapshot
-            if snapshot is None or snapshot.stamp != stamp:
-                snapshot = _snapshot = Snapshot.build(stamp)
-    return snapshot
+    """The snapshot of the data as it is now (built again after the data changed)."""
+    return _snapshot.get()
 
 
 def suggestions_page(

@@ -41,3 +41,16 @@ def test_the_search_queries_cover_every_kind_of_typing(db):
     assert "skofja loka" in queries["accent-free"]
     assert queries["word order"][0] in {"Loka Škofja", "Žitavou nad Ves Nová"}
     assert all(query for kind in queries.values() for query in kind)
+
+
+def test_percentile_figures_carry_their_reference_and_the_target_only_at_p95():
+    run = Run("SQLite", {})
+
+    run.add_percentiles(
+        "Search", "p{q} (2 queries)", [10.0, 20.0], [1.0, 2.0], "a file", (50, 95), 30
+    )
+
+    assert [(f.name, f.value, f.reference, f.target) for f in run.figures] == [
+        ("p50 (2 queries)", 15.0, 1.5, None),
+        ("p95 (2 queries)", 19.5, 1.95, 30),
+    ]
