@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "atlas.maps",
     "atlas.matchmaking",
     "atlas.accounts",
+    "atlas.editing",
 ]
 
 MIDDLEWARE = [

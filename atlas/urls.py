@@ -11,5 +11,6 @@ urlpatterns = [
         path("", include("atlas.directory.urls")),
         path("", include("atlas.maps.urls")),
         path("", include("atlas.matchmaking.urls")),
+        path("municipalities/<slug:slug>/edit/", include("atlas.editing.urls")),
     ),
 ]

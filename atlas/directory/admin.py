@@ -1,15 +1,21 @@
 from django.contrib import admin
 from django.db import models
+from django.db.models import F
 
 from atlas.directory.models import (
+    Activity,
+    Change,
     Country,
     DataStamp,
+    Editable,
     FundingProgramme,
     Membership,
     Municipality,
     MunicipalityName,
+    MunicipalityProfile,
     Network,
     Partnership,
+    PartnershipProposal,
     Project,
     ProjectPartner,
     Source,
@@ -26,6 +32,12 @@ class AtlasAdmin(admin.ModelAdmin):
     # keyed on. save_related runs last when an object is added or changed.
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if isinstance(form.instance, Editable):
+            # A coordinator's form opened before this save is then refused, not applied
+            # over it (see atlas/editing/services.py).
+            type(form.instance)._base_manager.filter(pk=form.instance.pk).update(
+                version=F("version") + 1
+            )
         DataStamp.touch()
 
     def delete_model(self, request, obj):
@@ -148,3 +160,46 @@ class ProjectAdmin(AtlasAdmin):
     search_fields = ["title", "acronym", "external_id"]
     autocomplete_fields = ["programme", "funded_by", "themes", "source"]
     inlines = [ProjectPartnerInline]
+
+
+@admin.register(Activity)
+class ActivityAdmin(LargeTableAdmin):
+    list_display = ["date", "title", "kind", "partnership"]
+    list_filter = ["kind"]
+    search_fields = ["title", "participants"]
+    raw_id_fields = ["partnership", "created_by"]
+    date_hierarchy = "date"
+
+
+@admin.register(MunicipalityProfile)
+class MunicipalityProfileAdmin(LargeTableAdmin):
+    list_display = ["municipality", "updated_at"]
+    search_fields = ["municipality__name"]
+    raw_id_fields = ["municipality"]
+
+
+@admin.register(PartnershipProposal)
+class PartnershipProposalAdmin(LargeTableAdmin):
+    list_display = ["proposer", "partner", "kind", "status", "proposed_at"]
+    list_filter = ["status", "kind"]
+    raw_id_fields = ["proposer", "partner", "proposed_by", "decided_by", "partnership"]
+
+
+@admin.register(Change)
+class ChangeAdmin(LargeTableAdmin):
+    """The history is a record: read here, reverted on the site where the change was
+    made, never edited."""
+
+    list_display = ["at", "action", "label", "municipality", "user"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["label", "municipality__name"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

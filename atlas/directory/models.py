@@ -8,8 +8,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Generic, TypeVar
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.timezone import now
@@ -18,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
 
 LANGUAGE_CODES = ("en", "sl", "sk", "cs", "de")
+COORDINATORS_SOURCE = "atlas-coordinators"
 T = TypeVar("T")
 
 
@@ -43,6 +47,19 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def coordinators(cls) -> Source:
+        """The source of what coordinators enter on the site themselves."""
+        return cls.objects.get_or_create(
+            key=COORDINATORS_SOURCE,
+            defaults={
+                "name": "Twinning Atlas coordinators",
+                "licence": "CC BY 4.0",
+                "licence_url": "https://creativecommons.org/licenses/by/4.0/",
+                "description": "Entered and confirmed by the municipalities' own coordinators.",
+            },
+        )[0]
 
 
 class Country(models.Model):
@@ -234,6 +251,31 @@ class MunicipalityName(models.Model):
         return self.name
 
 
+class SoftDeleteManager(models.Manager):
+    """The default manager of records that coordinators can delete: it leaves out the
+    deleted ones, which stay in the table (and in `all_objects`) so staff can restore them.
+    The dataset loader uses the plain base manager and so sees them too."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class AllRecordsManager(models.Manager):
+    """Every record, the deleted ones too."""
+
+
+class Editable(models.Model):
+    """What coordinators can change: a version number against lost updates (a save names
+    the version it started from, and is refused when another save came first) and a soft
+    deletion mark."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class PartnershipQuerySet(models.QuerySet):
     def involving(self, municipality: Municipality) -> PartnershipQuerySet:
         return self.filter(Q(municipality_a=municipality) | Q(municipality_b=municipality))
@@ -248,7 +290,7 @@ class PartnershipQuerySet(models.QuerySet):
         ).prefetch_related("sources", "themes")
 
 
-class Partnership(models.Model):
+class Partnership(Editable):
     """A lasting relationship between two municipalities: a twinning, a friendship, a
     cooperation agreement or a partnership formed for a project.
 
@@ -292,8 +334,16 @@ class Partnership(models.Model):
     )
     sources = models.ManyToManyField(Source, related_name="partnerships", verbose_name=_("sources"))
     notes = models.TextField(_("notes"), blank=True)
+    last_activity = models.DateField(
+        _("last activity"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The date of the latest recorded activity."),
+    )
 
-    objects = PartnershipQuerySet.as_manager()
+    objects = SoftDeleteManager.from_queryset(PartnershipQuerySet)()
+    all_objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["municipality_a__name", "municipality_b__name"]
@@ -326,6 +376,12 @@ class Partnership(models.Model):
         if municipality.pk == self.municipality_a_id:
             return self.municipality_b
         return self.municipality_a
+
+    def update_last_activity(self) -> None:
+        """Store the date of the latest activity that is not deleted."""
+        latest = self.activities.aggregate(latest=Max("date"))["latest"]
+        Partnership.all_objects.filter(pk=self.pk).update(last_activity=latest)
+        self.last_activity = latest
 
 
 class Network(models.Model):
@@ -387,7 +443,7 @@ class Network(models.Model):
         return reverse("network", args=[self.slug])
 
 
-class Membership(models.Model):
+class Membership(Editable):
     """A municipality's membership in a network, with its role and period."""
 
     class Role(models.TextChoices):
@@ -412,6 +468,9 @@ class Membership(models.Model):
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("source")
     )
+
+    objects = SoftDeleteManager()
+    all_objects = AllRecordsManager()
 
     class Meta:
         ordering = ["network__name", "municipality__name"]
@@ -554,6 +613,235 @@ class ProjectPartner(models.Model):
 
     def __str__(self) -> str:
         return str(self.municipality or self.network)
+
+
+class Activity(Editable):
+    """Something the two partners did together: a visit, an exchange, a joint project, a
+    meeting or an event. The latest one is the partnership's "last activity"."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("visit")
+        EXCHANGE = "exchange", _("exchange")
+        JOINT_PROJECT = "joint_project", _("joint project")
+        MEETING = "meeting", _("meeting")
+        EVENT = "event", _("event")
+
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        verbose_name=_("partnership"),
+    )
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    participants = models.CharField(
+        _("participants"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who took part, for example “Youth choir, 40 pupils”."),
+    )
+    link = models.URLField(_("link"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = SoftDeleteManager()
+    all_objects = AllRecordsManager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.title}"
+
+
+class MunicipalityProfile(Editable):
+    """What a municipality's own coordinators say about it: a description, the office's
+    languages, the themes it cares about, what it looks for, and a contact that only
+    coordinators and staff see."""
+
+    municipality = models.OneToOneField(
+        Municipality,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="profile",
+        verbose_name=_("municipality"),
+    )
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    office_languages = models.JSONField(
+        _("languages spoken by the office"), default=list, blank=True
+    )
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="profiles", verbose_name=_("themes of interest")
+    )
+    seeking = models.TextField(_("what we look for"), max_length=3000, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact telephone"), max_length=40, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("municipality profile")
+        verbose_name_plural = _("municipality profiles")
+
+    def __str__(self) -> str:
+        return str(self.municipality)
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_name or self.contact_email or self.contact_phone)
+
+
+class PartnershipProposal(models.Model):
+    """A partnership one municipality's coordinator has proposed. It becomes a public
+    `Partnership` when a coordinator of the other municipality, or staff, confirms it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for confirmation")
+        CONFIRMED = "confirmed", _("confirmed")
+        REFUSED = "refused", _("refused")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    proposer = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="proposals_made",
+        verbose_name=_("proposed by municipality"),
+    )
+    partner = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="proposals_received",
+        verbose_name=_("partner"),
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Partnership.Kind.choices,
+        default=Partnership.Kind.TWINNING,
+    )
+    start_year = models.PositiveSmallIntegerField(_("since (year)"), null=True, blank=True)
+    message = models.TextField(_("message to the partner"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partnership"),
+    )
+
+    class Meta:
+        ordering = ["-proposed_at"]
+        verbose_name = _("partnership proposal")
+        verbose_name_plural = _("partnership proposals")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(proposer=F("partner")), name="proposal_not_self"
+            ),
+            models.UniqueConstraint(
+                fields=["proposer", "partner", "kind"],
+                condition=Q(status="pending"),
+                name="proposal_one_pending_per_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposer} – {self.partner}"
+
+
+class Change(models.Model):
+    """One recorded change to what coordinators edit: who, when, and the values before and
+    after. It is the history shown per municipality, and what a revert goes back to."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        CHANGED = "changed", _("changed")
+        DELETED = "deleted", _("deleted")
+        RESTORED = "restored", _("restored")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("municipality"),
+    )
+    # A partnership, or one of its activities, is in the history of both towns.
+    other_municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("other municipality"),
+    )
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("kind of record")
+    )
+    object_id = models.PositiveBigIntegerField(_("record"))
+    record = GenericForeignKey("content_type", "object_id")
+    label = models.CharField(_("record"), max_length=300)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=now, db_index=True)
+    reverts = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reverted_by",
+        verbose_name=_("reverts"),
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="change_record"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.label}"
 
 
 class DataStamp(models.Model):

@@ -319,7 +319,7 @@ def read_files(data_dir: Path, data: Dataset) -> None:
 
 def existing_ids(table: str) -> set[str]:
     model = TABLE[table].model
-    return set(model._default_manager.order_by().values_list(STABLE_ID[table], flat=True))
+    return set(model._base_manager.order_by().values_list(STABLE_ID[table], flat=True))
 
 
 def check_refs(data: Dataset) -> None:

@@ -56,7 +56,7 @@ def read_existing(table: Table) -> dict[Any, tuple[Any, dict[str, Any]]]:
     names = [column.name for column in table.columns]
     width = len(table.key)
     existing = {}
-    rows = table.model._default_manager.order_by().values_list(*lookups)
+    rows = table.model._base_manager.order_by().values_list(*lookups)
     for row in rows.iterator(chunk_size=5000):
         existing[table.key_of(row[:width])] = (
             row[width],
@@ -136,7 +136,7 @@ class Ids(dict):
     @staticmethod
     def read(table: str) -> dict[str, Any]:
         model = TABLE[table].model
-        return dict(model._default_manager.order_by().values_list(STABLE_ID[table], "pk"))
+        return dict(model._base_manager.order_by().values_list(STABLE_ID[table], "pk"))
 
 
 def write_table(plan: TablePlan, ids: Ids) -> None:
@@ -171,7 +171,7 @@ def write_table(plan: TablePlan, ids: Ids) -> None:
 
     all_names = list(columns)
     new = [model(**attrs(key, plan.records[key].values, all_names, True)) for key in plan.create]
-    model._default_manager.bulk_create(new, batch_size=BATCH_SIZE)
+    model._base_manager.bulk_create(new, batch_size=BATCH_SIZE)
 
     if table.name in STABLE_ID and plan.create:
         ids[table.name] = Ids.read(table.name)
@@ -188,7 +188,7 @@ def write_table(plan: TablePlan, ids: Ids) -> None:
         by_columns[(name,)].append(model(pk=pks[key], **{attnames[name]: ids[table.name][value]}))
     for names, objects in by_columns.items():
         fields = [columns[name].field for name in names]
-        model._default_manager.bulk_update(objects, fields, batch_size=BATCH_SIZE)
+        model._base_manager.bulk_update(objects, fields, batch_size=BATCH_SIZE)
 
     for many in table.many:
         _write_many(plan, many.name, many.ref, pks, ids)

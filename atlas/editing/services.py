@@ -1,0 +1,246 @@
+"""Writes that coordinators make, each recorded as a `Change` (who, when, the values
+before and after) so that it shows in the history and can be reverted.
+
+Every save names the version of the record it started from and is refused with
+`Conflict` when someone else saved the record in between: no lost updates. Every write
+touches the `DataStamp`, so the map, search and matchmaking see it at once."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils.timezone import now
+from django.utils.translation import gettext as _
+
+from atlas.directory.models import (
+    Activity,
+    Change,
+    DataStamp,
+    Membership,
+    Municipality,
+    MunicipalityProfile,
+    Partnership,
+)
+
+# The fields of each record that coordinators edit and the history shows.
+FIELDS: dict[type[models.Model], tuple[str, ...]] = {
+    MunicipalityProfile: (
+        "description",
+        "website",
+        "office_languages",
+        "themes",
+        "seeking",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+    ),
+    Partnership: (
+        "kind",
+        "status",
+        "start_year",
+        "start_date",
+        "end_year",
+        "end_date",
+        "notes",
+        "themes",
+    ),
+    Membership: ("network", "role", "start_year", "end_year"),
+    Activity: ("date", "title", "kind", "participants", "link"),
+}
+
+
+class Conflict(Exception):
+    """The record changed (or was deleted) since the form was opened."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(
+            message
+            or _(
+                "Someone else saved this record after you opened the form. Nothing was saved: "
+                "the form now shows their version; make your change again."
+            )
+        )
+
+
+def values_of(record: models.Model) -> dict[str, Any]:
+    """The tracked values of `record` as JSON: foreign keys and many-to-many fields as
+    primary keys, dates as ISO strings."""
+    values: dict[str, Any] = {}
+    for name in FIELDS[type(record)]:
+        field = record._meta.get_field(name)
+        if field.many_to_many:
+            values[name] = sorted(getattr(record, name).values_list("pk", flat=True))
+            continue
+        value = getattr(record, field.attname)
+        if isinstance(value, (date, datetime)):
+            value = value.isoformat()
+        values[name] = value
+    return values
+
+
+def municipalities_of(record: models.Model) -> tuple[Municipality, Municipality | None]:
+    """Whose history a change to `record` belongs to."""
+    if isinstance(record, Activity):
+        record = record.partnership
+    if isinstance(record, Partnership):
+        return record.municipality_a, record.municipality_b
+    return record.municipality, None  # type: ignore[attr-defined]
+
+
+def _record(
+    record: models.Model,
+    action: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    acting_user,
+    reverts: Change | None = None,
+) -> Change:
+    municipality, other = municipalities_of(record)
+    DataStamp.touch()
+    if isinstance(record, Activity):
+        record.partnership.update_last_activity()
+    return Change.objects.create(
+        municipality=municipality,
+        other_municipality=other,
+        record=record,
+        label=str(record)[:300],
+        action=action,
+        before=before,
+        after=after,
+        user=acting_user if acting_user and acting_user.is_authenticated else None,
+        reverts=reverts,
+    )
+
+
+def _claim_version(record: models.Model, version: int) -> None:
+    """Move `record` to its next version if it is still at `version`, else `Conflict`."""
+    model = type(record)
+    claimed = model._base_manager.filter(
+        pk=record.pk, version=version, deleted_at__isnull=True
+    ).update(version=F("version") + 1)
+    if not claimed:
+        raise Conflict
+    record.version = version + 1  # type: ignore[attr-defined]
+
+
+def _apply(record: models.Model, values: dict[str, Any]) -> None:
+    """Set `values` (as `values_of` gives them, or as a form cleans them) and save."""
+    plain = []
+    for name, value in values.items():
+        field = record._meta.get_field(name)
+        if field.many_to_many:
+            continue
+        setattr(record, field.attname, field.to_python(value) if value is not None else None)
+        plain.append(field.attname)
+    if plain:
+        record.save(update_fields=plain)
+    for name, value in values.items():
+        if record._meta.get_field(name).many_to_many:
+            getattr(record, name).set(value)
+
+
+def _jsonable(record: models.Model, values: dict[str, Any]) -> dict[str, Any]:
+    """Form values (model instances, querysets, dates) in the form `values_of` gives."""
+    result = {}
+    for name, value in values.items():
+        field = record._meta.get_field(name)
+        if field.many_to_many:
+            value = sorted(item.pk for item in value)
+        elif isinstance(value, models.Model):
+            value = value.pk
+        elif isinstance(value, (date, datetime)):
+            value = value.isoformat()
+        result[name] = value
+    return result
+
+
+@transaction.atomic
+def create(record: models.Model, *, acting_user, many: dict[str, Any] | None = None) -> Change:
+    """Save the new `record` (with its many-to-many values) and record it."""
+    record.save()
+    for name, value in (many or {}).items():
+        getattr(record, name).set(value)
+    return _record(record, Change.Action.CREATED, {}, values_of(record), acting_user)
+
+
+@transaction.atomic
+def update(
+    record: models.Model,
+    *,
+    acting_user,
+    version: int,
+    values: dict[str, Any],
+    reverts: Change | None = None,
+) -> Change | None:
+    """Save `values` on `record` if nobody saved it since `version`; None when nothing
+    changed."""
+    before = values_of(record)
+    wanted = _jsonable(record, values)
+    changed = {name: value for name, value in wanted.items() if before.get(name) != value}
+    if not changed:
+        if record.version != version:  # type: ignore[attr-defined]
+            raise Conflict
+        return None
+    _claim_version(record, version)
+    _apply(record, changed)
+    after = values_of(record)
+    return _record(
+        record,
+        Change.Action.CHANGED,
+        {name: before[name] for name in changed},
+        {name: after[name] for name in changed},
+        acting_user,
+        reverts,
+    )
+
+
+@transaction.atomic
+def delete(
+    record: models.Model, *, acting_user, version: int, reverts: Change | None = None
+) -> Change:
+    """Mark `record` deleted; staff can restore it from the history."""
+    _claim_version(record, version)
+    record.deleted_at = now()  # type: ignore[attr-defined]
+    record.save(update_fields=["deleted_at"])
+    return _record(record, Change.Action.DELETED, values_of(record), {}, acting_user, reverts)
+
+
+@transaction.atomic
+def restore(record: models.Model, *, acting_user, reverts: Change | None = None) -> Change:
+    """Bring back the deleted `record`."""
+    if record.deleted_at is None:  # type: ignore[attr-defined]
+        raise Conflict(_("This record is not deleted."))
+    record.deleted_at = None  # type: ignore[attr-defined]
+    record.version += 1  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            record.save(update_fields=["deleted_at", "version"])
+    except IntegrityError:
+        raise Conflict(
+            _("It cannot be restored: an equal record has been added since it was deleted.")
+        ) from None
+    return _record(record, Change.Action.RESTORED, {}, values_of(record), acting_user, reverts)
+
+
+def revert(change: Change, *, acting_user) -> Change | None:
+    """Undo `change`: put back the values it replaced, delete what it created, restore
+    what it deleted. The undoing is itself a change, which can be reverted in turn."""
+    record = change.content_type.model_class()._base_manager.get(pk=change.object_id)
+    if change.action == Change.Action.CHANGED:
+        if record.deleted_at is not None:
+            raise Conflict(_("The record has been deleted since; restore it first."))
+        return update(
+            record,
+            acting_user=acting_user,
+            version=record.version,
+            values=change.before,
+            reverts=change,
+        )
+    if change.action in (Change.Action.CREATED, Change.Action.RESTORED):
+        if record.deleted_at is not None:
+            raise Conflict(_("The record is already deleted."))
+        return delete(record, acting_user=acting_user, version=record.version, reverts=change)
+    return restore(record, acting_user=acting_user, reverts=change)
