@@ -63,3 +63,9 @@ def send_already_registered(user: Any) -> None:
         "reset_link": absolute(reverse("password_reset")),
     }
     send("already_registered", [user.email], context)
+
+
+def send_password_changed(user: Any) -> None:
+    """Tell the owner their password changed, with the way back in if it was not them."""
+    context = {"user": user, "reset_link": absolute(reverse("password_reset"))}
+    send("password_changed", [user.email], context)

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -20,6 +20,11 @@ LOGIN_FAILURES_PER_IP = RateLimit("login-ip", limit=20, window=15 * 60)
 SIGN_UPS_PER_IP = RateLimit("signup-ip", limit=5, window=60 * 60)
 # Each request mails association staff: a person may not flood them.
 ROLE_REQUESTS_PER_USER = RateLimit("role-request-user", limit=10, window=24 * 60 * 60)
+# Password reset requests send mail to a person who did not ask for it: a few per typed
+# address (whether or not it has an account, so the limit does not reveal which do) and
+# more per IP address (one machine mailing many people).
+PASSWORD_RESETS_PER_EMAIL = RateLimit("password-reset-email", limit=3, window=60 * 60)
+PASSWORD_RESETS_PER_IP = RateLimit("password-reset-ip", limit=20, window=60 * 60)
 
 
 def client_ip(request) -> str:
@@ -129,6 +134,65 @@ class LoginForm(AuthenticationForm):
         user = get_user_model().objects.filter(username=email, is_active=False).first()
         if user and user.last_login is None and password and user.check_password(password):
             raise forms.ValidationError(self.error_messages["unconfirmed"], code="unconfirmed")
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """Django's form (current password, new one twice, the validators of sign-up), with
+    wrong current passwords counted with the failed logins of the address: someone at an
+    unattended, logged-in computer must not guess the password here either."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = _(
+            "At least 8 characters, not only digits, not a common password."
+        )
+
+    def clean_old_password(self) -> str:
+        limit, email = LOGIN_FAILURES_PER_EMAIL, self.user.username
+        if limit.is_exceeded(email):
+            raise forms.ValidationError(wait_message(limit.retry_after(email)), code="throttled")
+        try:
+            return super().clean_old_password()
+        except forms.ValidationError:
+            limit.hit(email)
+            raise
+
+
+class ResetPasswordForm(PasswordResetForm):
+    """Django's form, with requests limited per typed address and per IP address. Every
+    valid request counts, whether or not the address has an account, so the answer is the
+    same for both."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        return normalize_email(self.cleaned_data["email"])
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        email = data.get("email")
+        if not email:
+            return data
+        ip = client_ip(self.request)
+        waits = [
+            limit.retry_after(key)
+            for limit, key in ((PASSWORD_RESETS_PER_EMAIL, email), (PASSWORD_RESETS_PER_IP, ip))
+            if limit.is_exceeded(key)
+        ]
+        if waits:
+            raise forms.ValidationError(wait_message(max(waits)), code="throttled")
+        PASSWORD_RESETS_PER_EMAIL.hit(email)
+        PASSWORD_RESETS_PER_IP.hit(ip)
+        return data
 
 
 class CoordinatorRequestForm(forms.ModelForm):

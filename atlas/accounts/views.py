@@ -1,8 +1,10 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model, logout
+from django.contrib.auth import get_user_model, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,11 +16,14 @@ from atlas.accounts.emails import (
     read_confirmation_token,
     send_already_registered,
     send_confirmation,
+    send_password_changed,
 )
 from atlas.accounts.forms import (
+    ChangePasswordForm,
     CoordinatorRequestForm,
     DecisionForm,
     DeleteAccountForm,
+    ResetPasswordForm,
     SignUpForm,
 )
 from atlas.accounts.models import CoordinatorRole, StaffRole, personal_data
@@ -105,6 +110,47 @@ def account(request):
         "pending_count": pending_count,
     }
     return render(request, "accounts/account.html", context)
+
+
+@login_required
+def change_password(request):
+    form = ChangePasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # As in services: the notice goes out inside the transaction, so a password never
+        # changes without its owner being told.
+        with transaction.atomic():
+            user = form.save()
+            send_password_changed(user)
+        # Keeps this session; the person's other sessions end, as their hash is stale.
+        update_session_auth_hash(request, user)
+        messages.success(
+            request,
+            _(
+                "Your password is changed. You stay logged in here; other browsers and "
+                "devices are logged out. We sent a notice to your e-mail address."
+            ),
+        )
+        return redirect("account")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view with our form, which limits requests; past a limit the form comes
+    back with a 429 and no mail is sent."""
+
+    form_class = ResetPasswordForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "throttled"):
+            response.status_code = 429
+        return response
 
 
 @login_required
