@@ -236,3 +236,40 @@ def personas(kamnik_world):
         "staff_right_country": make_staff("staff@skupnostobcin.si", country="SI"),
         "admin": make_user("admin@example.org", is_superuser=True, is_staff=True),
     }
+
+
+def make_board_entry(municipality: Municipality, author, **fields):
+    """A partner-search board entry, published and open for a month unless told otherwise."""
+    from datetime import timedelta
+
+    from django.utils.timezone import localdate, now
+
+    from atlas.board.models import Entry
+
+    themes = fields.pop("themes", ())
+    countries = fields.pop("countries", ())
+    languages = fields.pop("working_languages", ("en",))
+    fields.setdefault("kind", Entry.Kind.REQUEST)
+    fields.setdefault("purpose", "twinning")
+    fields.setdefault("title", f"{municipality.name} seeks a twin town")
+    fields.setdefault("text", "We are a small town looking for a partner for youth exchanges.")
+    fields.setdefault("language", "en")
+    fields.setdefault("deadline", localdate() + timedelta(days=30))
+    fields.setdefault("status", Entry.Status.PUBLISHED)
+    if fields["status"] == Entry.Status.PUBLISHED:
+        fields.setdefault("published_at", now())
+    entry = Entry(municipality=municipality, author=author, **fields)
+    entry.set_working_languages(list(languages))
+    entry.save()
+    entry.themes.set(themes)
+    entry.countries.set(countries)
+    return entry
+
+
+def make_theme(slug: str = "culture", name_en: str = "Culture", **fields):
+    """A theme of cooperation; its other names default to `name_en` with a language mark."""
+    from atlas.directory.models import Theme
+
+    for language in ("sl", "sk", "cs", "de"):
+        fields.setdefault(f"name_{language}", f"{name_en} ({language})")
+    return Theme.objects.get_or_create(slug=slug, defaults={"name_en": name_en, **fields})[0]

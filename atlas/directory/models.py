@@ -766,9 +766,7 @@ class PartnershipProposal(models.Model):
         verbose_name = _("partnership proposal")
         verbose_name_plural = _("partnership proposals")
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(proposer=F("partner")), name="proposal_not_self"
-            ),
+            models.CheckConstraint(condition=~Q(proposer=F("partner")), name="proposal_not_self"),
             models.UniqueConstraint(
                 fields=["proposer", "partner", "kind"],
                 condition=Q(status="pending"),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("networks/", views.network_list, name="networks"),
     path("networks/<slug:slug>/", views.network_detail, name="network"),
     path("partnerships/", views.partnership_list, name="partnerships"),
+    path("partnerships/<int:pk>/", views.partnership_detail, name="partnership"),
     path("projects/", views.project_list, name="projects"),
     path("projects/<slug:slug>/", views.project_detail, name="project"),
     path("countries/", views.country_list, name="countries"),

@@ -25,6 +25,7 @@ from atlas.directory.models import (
     Source,
 )
 from atlas.directory.search import PlaceResult, find
+from atlas.editing.access import with_rights_of
 from atlas.lib.text import fold
 
 FOCUS_COUNTRIES = ("SI", "SK", "CZ")
@@ -136,7 +137,11 @@ def project_json(project: Project) -> dict:
 
 def municipality_detail(request, slug: str):
     municipality = get_object_or_404(
-        Municipality.objects.select_related("country", "parent", "source"), slug=slug
+        with_rights_of(
+            request.user,
+            Municipality.objects.select_related("country", "parent", "source", "profile"),
+        ).prefetch_related("profile__themes"),
+        slug=slug,
     )
     partnerships = list(municipality.partnerships().with_places())
     partners = sorted(
@@ -203,6 +208,17 @@ def partnership_list(request):
     partnerships = form.filter(partnerships) if form.is_valid() else partnerships.none()
     context = {"form": form, "page": paginate(request, partnerships, 50)}
     return render(request, "directory/partnership_list.html", context)
+
+
+def partnership_detail(request, pk: int):
+    """One partnership with what the two towns did together (deleted ones are 404)."""
+    partnership = get_object_or_404(Partnership.objects.with_places(), pk=pk)
+    context = {
+        "partnership": partnership,
+        "towns": [partnership.municipality_a, partnership.municipality_b],
+        "activities": partnership.activities.all(),
+    }
+    return render(request, "directory/partnership_detail.html", context)
 
 
 def project_list(request):

@@ -5,6 +5,7 @@ administrators."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
 from atlas.accounts.models import CoordinatorRole, StaffRole
@@ -18,18 +19,65 @@ def is_staff_for(user, municipality: Municipality) -> bool:
     if user.is_superuser:
         return True
     roles = StaffRole.objects.of(user)
-    return roles.filter(country_id=municipality.country_id).exists() or roles.filter(
-        network_id__in=Membership.objects.filter(municipality=municipality).values("network_id")
-    ).exists()
+    return (
+        roles.filter(country_id=municipality.country_id).exists()
+        or roles.filter(
+            network_id__in=Membership.objects.filter(municipality=municipality).values("network_id")
+        ).exists()
+    )
 
 
 def can_edit(user, municipality: Municipality) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
+    if user.is_superuser:
+        return True
     coordinates = (
         CoordinatorRole.objects.of(user).approved().filter(municipality=municipality).exists()
     )
     return coordinates or is_staff_for(user, municipality)
+
+
+def can_see_contacts(user) -> bool:
+    """Whether `user` sees the contact people of municipalities' profiles: approved
+    coordinators of any municipality, association staff and administrators."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return (
+        user.is_superuser
+        or CoordinatorRole.objects.of(user).approved().exists()
+        or StaffRole.objects.of(user).exists()
+    )
+
+
+def with_rights_of(user, municipalities: QuerySet[Municipality]) -> QuerySet[Municipality]:
+    """Annotate each municipality with `may_edit` (`can_edit`) and `sees_contacts`
+    (`can_see_contacts`) for `user`, as subqueries of the same query: the public page
+    learns them without a query of its own. The rules are those of the functions above
+    (a test checks that they agree)."""
+    if not user.is_authenticated or not user.is_active or user.is_superuser:
+        answer = Value(user.is_authenticated and user.is_active and user.is_superuser)
+        return municipalities.annotate(may_edit=answer, sees_contacts=answer)
+    coordinates = CoordinatorRole.objects.of(user).approved()
+    staff = StaffRole.objects.of(user)
+    may_edit = (
+        Q(Exists(coordinates.filter(municipality=OuterRef("pk"))))
+        | Q(Exists(staff.filter(country=OuterRef("country_id"))))
+        | Q(
+            Exists(
+                staff.filter(
+                    network__memberships__municipality=OuterRef("pk"),
+                    network__memberships__deleted_at__isnull=True,
+                )
+            )
+        )
+    )
+    return municipalities.annotate(
+        may_edit=ExpressionWrapper(may_edit, output_field=BooleanField()),
+        sees_contacts=ExpressionWrapper(
+            Q(Exists(coordinates)) | Q(Exists(staff)), output_field=BooleanField()
+        ),
+    )
 
 
 def get_editable_municipality(request, slug: str) -> Municipality:

@@ -1,1 +1,15 @@
-urlpatterns: list = []
+from django.urls import path
+
+from atlas.editing import views
+
+# Under /<lang>/municipalities/<slug>/edit/ (see urls.py).
+urlpatterns = [
+    path("", views.overview, name="edit-municipality"),
+    path("profile/", views.edit_profile, name="edit-profile"),
+    path("memberships/", views.memberships, name="edit-memberships"),
+    path("memberships/<int:pk>/", views.edit_membership, name="edit-membership"),
+    path("memberships/<int:pk>/delete/", views.delete_membership, name="edit-membership-delete"),
+    path("history/", views.history, name="edit-history"),
+    path("history/<int:pk>/revert/", views.revert, name="edit-revert"),
+    path("history/restore/<slug:kind>/<int:pk>/", views.restore, name="edit-restore"),
+]

@@ -22,7 +22,9 @@ from atlas.directory.models import (
     Membership,
     Municipality,
     MunicipalityProfile,
+    Network,
     Partnership,
+    Source,
 )
 
 # The fields of each record that coordinators edit and the history shows.
@@ -70,7 +72,7 @@ def values_of(record: models.Model) -> dict[str, Any]:
     primary keys, dates as ISO strings."""
     values: dict[str, Any] = {}
     for name in FIELDS[type(record)]:
-        field = record._meta.get_field(name)
+        field: Any = record._meta.get_field(name)
         if field.many_to_many:
             values[name] = sorted(getattr(record, name).values_list("pk", flat=True))
             continue
@@ -115,6 +117,11 @@ def _record(
     )
 
 
+def _stored(record: models.Model) -> Any:
+    """`record` as the database has it now."""
+    return type(record)._base_manager.get(pk=record.pk)
+
+
 def _claim_version(record: models.Model, version: int) -> None:
     """Move `record` to its next version if it is still at `version`, else `Conflict`."""
     model = type(record)
@@ -122,6 +129,8 @@ def _claim_version(record: models.Model, version: int) -> None:
         pk=record.pk, version=version, deleted_at__isnull=True
     ).update(version=F("version") + 1)
     if not claimed:
+        if model._base_manager.filter(pk=record.pk, deleted_at__isnull=False).exists():
+            raise Conflict(_("This record has been deleted since you opened the form."))
         raise Conflict
     record.version = version + 1  # type: ignore[attr-defined]
 
@@ -130,11 +139,13 @@ def _apply(record: models.Model, values: dict[str, Any]) -> None:
     """Set `values` (as `values_of` gives them, or as a form cleans them) and save."""
     plain = []
     for name, value in values.items():
-        field = record._meta.get_field(name)
+        field: Any = record._meta.get_field(name)
         if field.many_to_many:
             continue
         setattr(record, field.attname, field.to_python(value) if value is not None else None)
         plain.append(field.attname)
+    # Fields such as the profile's `updated_at` are set on every save that names them.
+    plain += [f.attname for f in record._meta.concrete_fields if getattr(f, "auto_now", False)]
     if plain:
         record.save(update_fields=plain)
     for name, value in values.items():
@@ -148,7 +159,8 @@ def _jsonable(record: models.Model, values: dict[str, Any]) -> dict[str, Any]:
     for name, value in values.items():
         field = record._meta.get_field(name)
         if field.many_to_many:
-            value = sorted(item.pk for item in value)
+            # Model instances from a form, or primary keys from a recorded change.
+            value = sorted(getattr(item, "pk", item) for item in value)
         elif isinstance(value, models.Model):
             value = value.pk
         elif isinstance(value, (date, datetime)):
@@ -177,12 +189,15 @@ def update(
 ) -> Change | None:
     """Save `values` on `record` if nobody saved it since `version`; None when nothing
     changed."""
-    before = values_of(record)
+    # Compared with the stored row, not with `record`: a model form has already set the
+    # typed values on its instance when it validated.
+    stored = _stored(record)
+    before = values_of(stored)
     wanted = _jsonable(record, values)
     changed = {name: value for name, value in wanted.items() if before.get(name) != value}
     if not changed:
-        if record.version != version:  # type: ignore[attr-defined]
-            raise Conflict
+        if stored.version != version or stored.deleted_at is not None:
+            _claim_version(stored, version)  # raises the fitting Conflict
         return None
     _claim_version(record, version)
     _apply(record, changed)
@@ -225,13 +240,28 @@ def restore(record: models.Model, *, acting_user, reverts: Change | None = None)
     return _record(record, Change.Action.RESTORED, {}, values_of(record), acting_user, reverts)
 
 
+@transaction.atomic
 def revert(change: Change, *, acting_user) -> Change | None:
     """Undo `change`: put back the values it replaced, delete what it created, restore
-    what it deleted. The undoing is itself a change, which can be reverted in turn."""
-    record = change.content_type.model_class()._base_manager.get(pk=change.object_id)
+    what it deleted. The undoing is itself a change, which can be reverted in turn.
+
+    A change whose fields have been changed again since is not reverted (`Conflict`):
+    that would silently undo the later change too."""
+    model = change.content_type.model_class()
+    record: Any = model._base_manager.filter(pk=change.object_id).first() if model else None
+    if record is None:
+        raise Conflict(_("The record no longer exists."))
     if change.action == Change.Action.CHANGED:
         if record.deleted_at is not None:
             raise Conflict(_("The record has been deleted since; restore it first."))
+        current = values_of(record)
+        if any(current.get(name) != value for name, value in change.after.items()):
+            raise Conflict(
+                _(
+                    "This record has been changed again since. Revert the later change "
+                    "first, or edit the record."
+                )
+            )
         return update(
             record,
             acting_user=acting_user,
@@ -244,3 +274,30 @@ def revert(change: Change, *, acting_user) -> Change | None:
             raise Conflict(_("The record is already deleted."))
         return delete(record, acting_user=acting_user, version=record.version, reverts=change)
     return restore(record, acting_user=acting_user, reverts=change)
+
+
+@transaction.atomic
+def add_membership(
+    *, acting_user, municipality: Municipality, network: Network, values: dict[str, Any]
+) -> Change:
+    """Record that `municipality` is a member of `network` with `values` (role, years).
+    A deleted membership in the same network is restored (and updated) rather than
+    duplicated: the pair is unique, deleted or not."""
+    existing = (
+        Membership.all_objects.select_for_update()
+        .filter(network=network, municipality=municipality)
+        .first()
+    )
+    if existing is None:
+        membership = Membership(
+            network=network, municipality=municipality, source=Source.coordinators(), **values
+        )
+        return create(membership, acting_user=acting_user)
+    if existing.deleted_at is None:
+        raise Conflict(
+            _("%(municipality)s is already a member of %(network)s.")
+            % {"municipality": municipality.name, "network": network.name}
+        )
+    restored = restore(existing, acting_user=acting_user)
+    changed = update(existing, acting_user=acting_user, version=existing.version, values=values)
+    return changed or restored

@@ -25,7 +25,8 @@ from atlas.directory.models import DataStamp, Municipality, Partnership, Partner
 from atlas.lib.text import fold
 
 # Bump when the JSON format changes, so caches and browsers drop the old answers.
-FORMAT_VERSION = 1
+# 2: a town's answer has each partnership's last activity ("last").
+FORMAT_VERSION = 2
 # Coordinates are sent as integers in thousandths of a degree (about 100 m).
 COORDINATE_SCALE = 1000
 # The basemap's outlines, in hundredths of a degree (about 1 km): plenty below zoom 9.
@@ -202,6 +203,11 @@ def town_payload(town: Municipality, selection: MapFilter) -> dict[str, Any]:
         "status": [link.partnership.status for link in found],
         "since": [link.since for link in found],
         "themes": [[theme.slug for theme in link.partnership.themes.all()] for link in found],
+        # The date of the latest recorded activity, as YYYY-MM-DD, or null.
+        "last": [
+            link.partnership.last_activity.isoformat() if link.partnership.last_activity else None
+            for link in found
+        ],
     }
 
 

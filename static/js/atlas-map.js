@@ -31,6 +31,8 @@
   ];
   const COLOURS = { line: "#143a66", partner: "#f4b942", town: "#1d4e89", land: "#f7f4ec", border: "#b9b3a3" };
   const numbers = new Intl.NumberFormat(LANG);
+  // Dates come as YYYY-MM-DD; shown in the page's language, read as UTC so the day stays put.
+  const dates = new Intl.DateTimeFormat(LANG, { dateStyle: "medium", timeZone: "UTC" });
 
   const format = (template, values) =>
     template.replace(/%\((\w+)\)s/g, (_, key) => (key in values ? values[key] : ""));
@@ -676,6 +678,9 @@
       for (let i = 0; i < data.count; i++) {
         const details = [config.kinds[data.kind[i]] || data.kind[i]];
         if (data.since[i]) details.push(format(S.since, { year: data.since[i] }));
+        if (data.last && data.last[i]) {
+          details.push(format(S.lastActivity, { date: dates.format(new Date(`${data.last[i]}T00:00:00Z`)) }));
+        }
         const themes = data.themes[i].map((slug) => config.themes[slug] || slug);
         items.push(
           h(

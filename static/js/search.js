@@ -3,6 +3,11 @@
 // Without JavaScript the form is a plain GET form to the results page, and so it stays
 // when the suggestions cannot be fetched. The texts come from <template id="search-strings">
 // in the page, translated there; names and places are inserted as text, never as HTML.
+//
+// With data-pick-into="<id of a hidden input>" it picks a municipality for a form instead
+// (the partner of a proposed partnership): it offers places only, and choosing one puts
+// its name in the text input and its slug in the hidden input, which typing clears again.
+// Without JavaScript the server finds the place by the name typed.
 (() => {
   "use strict";
 
@@ -36,10 +41,14 @@
   class AtlasSearch extends HTMLElement {
     connectedCallback() {
       if (this.input) return;
-      this.form = this.querySelector("form");
-      this.input = this.querySelector('input[name="q"]');
+      this.pickInto = this.dataset.pickInto ? document.getElementById(this.dataset.pickInto) : null;
+      this.form = this.pickInto ? this.pickInto.form : this.querySelector("form");
+      this.input = this.querySelector(this.pickInto ? 'input[type="text"]' : 'input[name="q"]');
       if (!this.form || !this.input || !this.dataset.suggestUrl) return;
       this.strings = readStrings();
+      // A picker says what choosing does: data-available and data-picked override the texts.
+      if (this.dataset.available) this.strings.available = this.dataset.available;
+      if (this.dataset.picked) this.strings.picked = this.dataset.picked;
       this.cache = new Map();
       this.sequence = 0;
       this.options = [];
@@ -66,7 +75,10 @@
       input.setAttribute("autocomplete", "off");
       input.setAttribute("spellcheck", "false");
 
-      input.addEventListener("input", () => this.schedule());
+      input.addEventListener("input", () => {
+        if (this.pickInto) this.pickInto.value = "";
+        this.schedule();
+      });
       input.addEventListener("keydown", (event) => this.onKeydown(event));
       input.addEventListener("focus", () => {
         if (this.options.length && input.value.trim() === this.shownQuery) this.open();
@@ -118,7 +130,7 @@
       const suggestionShown = results.some(
         (result) => result.name === data.suggestion || result.matched_name === data.suggestion,
       );
-      if (data.suggestion && !suggestionShown) {
+      if (data.suggestion && !suggestionShown && !this.pickInto) {
         items.push({
           url: `${this.form.getAttribute("action")}?${new URLSearchParams({ q: data.suggestion })}`,
           parts: [span("suggestion-name", fill(this.strings.didYouMean || "{suggestion}?", {
@@ -128,6 +140,7 @@
         });
       }
       for (const result of results) {
+        if (this.pickInto && result.type !== "municipality") continue;
         const parts = [span("suggestion-name", result.name)];
         if (result.matched_name) parts.push(span("suggestion-also", ` (${result.matched_name})`));
         let meta = result.detail || "";
@@ -139,10 +152,10 @@
           meta = [this.strings[result.type], result.detail].filter(Boolean).join(" · ");
         }
         if (meta) parts.push(span("suggestion-meta", meta));
-        items.push({ url: result.url, parts, className: `suggestion-${result.type}` });
+        items.push({ url: result.url, name: result.name, parts, className: `suggestion-${result.type}` });
       }
       const resultCount = items.length;
-      items.push({
+      if (!this.pickInto) items.push({
         url: data.search_url || `${this.form.getAttribute("action")}?${new URLSearchParams({ q: query })}`,
         parts: [span("suggestion-name", fill(this.strings.all || "{query}", { query }))],
         className: "suggestion-all",
@@ -156,6 +169,7 @@
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
         option.dataset.url = item.url;
+        if (item.name) option.dataset.name = item.name;
         option.append(...item.parts);
         this.listbox.append(option);
         return option;
@@ -229,6 +243,14 @@
 
     follow(option) {
       this.close();
+      if (this.pickInto) {
+        // The slug is the last part of the place's address, /<lang>/municipalities/<slug>/.
+        this.pickInto.value = option.dataset.url.split("/").filter(Boolean).pop();
+        this.input.value = option.dataset.name;
+        this.shownQuery = undefined;
+        this.status.textContent = fill(this.strings.picked || "{name}", { name: option.dataset.name });
+        return;
+      }
       window.location.assign(option.dataset.url);
     }
 

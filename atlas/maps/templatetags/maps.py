@@ -44,6 +44,7 @@ def map_config(full: bool = False) -> dict:
             "partnersOf": _("Partners of %(name)s"),
             "noPartners": _("No partnership of this town matches the filters."),
             "since": _("since %(year)s"),
+            "lastActivity": _("last activity %(date)s"),
             "openPage": _("Open the page"),
             "showOnMap": _("Show %(name)s on the map"),
             "clear": _("Clear the selection"),

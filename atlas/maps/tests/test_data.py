@@ -1,12 +1,12 @@
 import gzip
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils.http import http_date
 
-from atlas.directory.models import DataStamp, Partnership
-from atlas.maps.data import MapFilter, places
+from atlas.directory.models import Activity, DataStamp, Partnership
+from atlas.maps.data import FORMAT_VERSION, MapFilter, places
 from conftest import make_municipality, make_partnership, make_source
 
 PLACES = "/map/data/places.json"
@@ -32,7 +32,7 @@ def test_places_are_columns_of_every_located_place_with_a_partnership(client, ma
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     data = response.json()
-    assert data["version"] == 1
+    assert data["version"] == FORMAT_VERSION
     assert data["count"] == 6
     assert data["scale"] == 1000
     assert data["filters"] == {}
@@ -212,6 +212,22 @@ def test_a_town_answer_lists_its_partnerships_as_columns(client, map_world):
     assert data["slug"] == [map_world["andechs"].slug, map_world["trofaiach"].slug]
     assert data["lat"] == [47970, 47420]
     assert data["themes"] == [[], []]
+    assert data["last"] == [None, None]
+
+
+@pytest.mark.django_db
+def test_a_town_answer_gives_each_partnerships_last_activity(client, map_world):
+    kamnik, trofaiach = map_world["kamnik"], map_world["trofaiach"]
+    partnership = Partnership.objects.involving(kamnik).involving(trofaiach).get()
+    for day in (date(2023, 9, 1), date(2024, 5, 17)):
+        Activity.objects.create(partnership=partnership, date=day, title="Visit", kind="visit")
+    partnership.update_last_activity()
+    DataStamp.objects.filter(pk=1).update(changed_at=DataStamp.current() + timedelta(seconds=1))
+
+    data = client.get(town_url(kamnik)).json()
+
+    assert data["name"] == ["Andechs", "Trofaiach"]
+    assert data["last"] == [None, "2024-05-17"]
 
 
 @pytest.mark.django_db

@@ -1,0 +1,164 @@
+"""The forms of a municipality's own pages: its profile and its memberships. Each carries
+the version of the record it was opened on (a hidden field), which the save names so that
+a later save by someone else is not overwritten (see services.update)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.text import capfirst
+from django.utils.timezone import localdate
+from django.utils.translation import gettext_lazy as _
+
+from atlas.directory.models import Membership, MunicipalityProfile, Network, Theme
+from atlas.editing.languages import language_choices
+
+FIRST_YEAR = 1800
+# Digits, spaces and the signs people write telephone numbers with; no letters or markup.
+PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
+
+
+class VersionForm(forms.Form):
+    """Only the version the page was opened on, for a deletion."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class VersionedForm(forms.ModelForm):
+    """A model form with the hidden version of the record it was opened on."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", self.instance.version)
+
+
+class ProfileForm(VersionedForm):
+    website = forms.URLField(
+        label=capfirst(MunicipalityProfile._meta.get_field("website").verbose_name),
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        help_text=_("The page for partners, if there is one; otherwise the municipality's."),
+    )
+    office_languages = forms.MultipleChoiceField(
+        label=capfirst(MunicipalityProfile._meta.get_field("office_languages").verbose_name),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=capfirst(MunicipalityProfile._meta.get_field("themes").verbose_name),
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = MunicipalityProfile
+        fields = [
+            "description",
+            "website",
+            "office_languages",
+            "themes",
+            "seeking",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 7}),
+            "seeking": forms.Textarea(attrs={"rows": 4}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "contact_phone": forms.TextInput(attrs={"inputmode": "tel"}),
+        }
+        help_texts = {
+            "description": _("What partners should know about the municipality. Plain text."),
+            "seeking": _(
+                "The partners and projects you look for, for example “a town with a "
+                "music school for youth exchanges”."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office_languages"].choices = language_choices()
+
+    def clean_office_languages(self) -> list[str]:
+        return sorted(set(self.cleaned_data["office_languages"]))
+
+    def clean_contact_phone(self) -> str:
+        phone = self.cleaned_data["contact_phone"]
+        if phone and not PHONE.match(phone):
+            raise forms.ValidationError(
+                _("Use digits, spaces and + ( ) - / . only, for example +386 1 831 81 00."),
+                code="invalid_phone",
+            )
+        return phone
+
+
+class MembershipForm(VersionedForm):
+    """The role and years of a membership."""
+
+    class Meta:
+        model = Membership
+        fields = ["role", "start_year", "end_year"]
+        labels = {"start_year": _("Member since (year)"), "end_year": _("Member until (year)")}
+        help_texts = {"end_year": _("Leave empty while it is a member.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = localdate().year
+        for name, last in (("start_year", this_year), ("end_year", this_year + 10)):
+            generated = self.fields[name]
+            self.fields[name] = forms.IntegerField(
+                label=generated.label,
+                help_text=generated.help_text,
+                required=False,
+                min_value=FIRST_YEAR,
+                max_value=last,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        start, end = data.get("start_year"), data.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", _("The membership cannot end before it began."))
+        return data
+
+
+class NewMembershipForm(MembershipForm):
+    """A membership in a network; statistical regions come from the dataset only."""
+
+    network = forms.ModelChoiceField(
+        label=_("Network"),
+        queryset=Network.objects.exclude(kind=Network.Kind.STATISTICAL_REGION),
+        empty_label=_("Choose a network"),
+    )
+
+    class Meta(MembershipForm.Meta):
+        fields = ["network", "role", "start_year", "end_year"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]
+        networks = self.fields["network"]
+        assert isinstance(networks, forms.ModelChoiceField)
+        # Grouped by kind, each group by name: some 300 networks, most of them Covenant of
+        # Mayors coordinators, are easier to find this way.
+        groups: dict[str, list[tuple[int, str]]] = {}
+        kinds = dict(Network.Kind.choices)
+        for network in networks.queryset.order_by("kind", "name").only(
+            "pk", "name", "acronym", "kind"
+        ):
+            label = f"{network.name} ({network.acronym})" if network.acronym else network.name
+            groups.setdefault(str(kinds[network.kind]).capitalize(), []).append((network.pk, label))
+        networks.choices = [("", networks.empty_label), *sorted(groups.items())]
+
+    def _post_clean(self) -> None:
+        # The instance has no municipality yet: the view decides between a new membership
+        # and restoring a deleted one, so the model's own checks would be premature.
+        pass
