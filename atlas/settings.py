@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "atlas.matchmaking",
     "atlas.accounts",
     "atlas.editing",
+    "atlas.board",
 ]
 
 MIDDLEWARE = [

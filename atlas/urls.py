@@ -11,6 +11,7 @@ urlpatterns = [
         path("", include("atlas.directory.urls")),
         path("", include("atlas.maps.urls")),
         path("", include("atlas.matchmaking.urls")),
+        path("board/", include("atlas.board.urls")),
         path("municipalities/<slug:slug>/edit/", include("atlas.editing.urls")),
     ),
 ]

@@ -212,6 +212,9 @@ def personal_data(user: Any) -> dict[str, Any]:
     """Everything the atlas keeps about one person, for the account page's download.
     Deciders of their requests are named by e-mail only, not by other personal data."""
 
+    # The board builds on accounts, so it is imported here and not at the top.
+    from atlas.board.models import Entry, Message, Report, SavedSearch
+
     def when(value) -> str | None:
         return value.isoformat() if value else None
 
@@ -257,5 +260,36 @@ def personal_data(user: Any) -> dict[str, Any]:
             for role in CoordinatorRole.objects.filter(decided_by_id=user.pk).select_related(
                 "municipality"
             )
+        ],
+        "board_entries": [
+            {
+                "id": entry.pk,
+                "municipality": entry.municipality.name,
+                "kind": entry.kind,
+                "title": entry.title,
+                "text": entry.text,
+                "status": entry.status,
+                "posted_at": when(entry.created_at),
+                "deadline": when(entry.deadline),
+            }
+            for entry in Entry.objects.filter(author_id=user.pk).select_related("municipality")
+        ],
+        "board_messages_sent": [
+            {
+                "entry": message.conversation.entry.title,
+                "text": message.text,
+                "sent_at": when(message.created_at),
+            }
+            for message in Message.objects.filter(sender_id=user.pk).select_related(
+                "conversation__entry"
+            )
+        ],
+        "board_reports": [
+            {"entry": report.entry.title, "reason": report.reason, "at": when(report.created_at)}
+            for report in Report.objects.filter(reporter_id=user.pk).select_related("entry")
+        ],
+        "saved_searches": [
+            {"query": search.query, "saved_at": when(search.created_at)}
+            for search in SavedSearch.objects.filter(user_id=user.pk)
         ],
     }

@@ -34,11 +34,12 @@ from atlas.directory.models import (
     Country,
     Membership,
     Municipality,
+    MunicipalityProfile,
     Network,
     Partnership,
     Theme,
 )
-from atlas.lib.countries import are_neighbours, shared_languages
+from atlas.lib.countries import OFFICIAL_LANGUAGES, are_neighbours, shared_languages
 from atlas.lib.geo import haversine_km
 from atlas.lib.similarity import (
     NEIGHBOURING,
@@ -105,8 +106,8 @@ def network_weight(size: int) -> float:
 
 @dataclass
 class Seeker:
-    """Who is looking for partners: a town now, a board entry later. Only the facts
-    scoring needs, so that anything with them can be matched."""
+    """Who is looking for partners: a town, or a board entry (`Entry.as_seeker`). Only the
+    facts scoring needs, so that anything with them can be matched."""
 
     pk: int | None
     country: str
@@ -116,6 +117,20 @@ class Seeker:
     partners: frozenset[int] = frozenset()
     themes: frozenset[int] = frozenset()
     networks: frozenset[int] = frozenset()
+    # A board entry's wishes (atlas/board): only candidates in these countries and with a
+    # known population in this range (either end open). A town has none: no restriction.
+    wished_countries: frozenset[str] = frozenset()
+    population_range: tuple[int | None, int | None] = (None, None)
+    # The languages the seeker works in: the office's (a profile) or an entry's; when
+    # none are known, its country's official languages stand in.
+    languages: tuple[str, ...] = ()
+
+    def languages_shared_with(self, country: str) -> tuple[str, ...]:
+        """The seeker's working languages that are official in `country`."""
+        if not self.languages:
+            return shared_languages(self.country, country)
+        theirs = OFFICIAL_LANGUAGES.get(country, ())
+        return tuple(code for code in self.languages if code in theirs)
 
 
 @dataclass
@@ -155,6 +170,7 @@ class Snapshot:
         self.network_members: dict[int, list[int]] = {}
         self.network_names: dict[int, str] = {}
         self.eu_members: frozenset[str] = frozenset()
+        self.office_languages: dict[int, tuple[str, ...]] = {}
 
     @classmethod
     def build(cls, stamp: datetime) -> Snapshot:
@@ -173,6 +189,17 @@ class Snapshot:
             for place in pair_of.get(partnership, ()):
                 snapshot.themes.setdefault(place, set()).add(theme)
                 snapshot.theme_places.setdefault(theme, set()).add(place)
+        # The themes a town's coordinators say it is interested in count as its own.
+        for place, theme in MunicipalityProfile.themes.through.objects.values_list(
+            "municipalityprofile_id", "theme_id"
+        ):
+            snapshot.themes.setdefault(place, set()).add(theme)
+            snapshot.theme_places.setdefault(theme, set()).add(place)
+        for place, languages in MunicipalityProfile.objects.values_list(
+            "municipality_id", "office_languages"
+        ):
+            if languages:
+                snapshot.office_languages[place] = tuple(languages)
         # Statistical regions are left out: being in the same one is nearness, which the
         # distance factors already count.
         networks = Network.objects.exclude(kind=Network.Kind.STATISTICAL_REGION)
@@ -229,6 +256,7 @@ class Snapshot:
             partners=frozenset(self.partners.get(pk, ())),
             themes=frozenset(self.themes.get(pk, ())),
             networks=frozenset(self.networks.get(pk, ())),
+            languages=self.office_languages.get(pk, ()),
         )
 
     # --- Scoring ---------------------------------------------------------------------
@@ -239,7 +267,7 @@ class Snapshot:
         scores = {}
         for code in set(self.countries):
             score = 0.0
-            if shared_languages(seeker.country, code):
+            if seeker.languages_shared_with(code):
                 score += weights["shared_languages"]
             if are_neighbours(seeker.country, code):
                 score += weights["neighbouring_country"]
@@ -298,6 +326,29 @@ class Snapshot:
             counts.update(self.theme_places.get(theme, ()))
         return counts
 
+    def unwished(self, seeker: Seeker) -> list[int]:
+        """Indexes of the candidates outside the seeker's wished countries or population
+        range (none for a seeker without wishes, so a town's ranking is unchanged)."""
+        wished, (low, high) = seeker.wished_countries, seeker.population_range
+        if not wished and low is None and high is None:
+            return []
+        places = self.places
+        unwished = []
+        for i, (pk, country) in enumerate(zip(self.pks, self.countries, strict=True)):
+            if wished and country not in wished:
+                unwished.append(i)
+                continue
+            if low is None and high is None:
+                continue
+            population = places[pk][1]
+            if (
+                population is None
+                or (low is not None and population < low)
+                or (high is not None and population > high)
+            ):
+                unwished.append(i)
+        return unwished
+
     def rank(self, seeker: Seeker, weights: Weights, limit: int = MAX_SUGGESTIONS) -> list[int]:
         """Primary keys of the best `limit` candidates, best first, without the seeker and
         its partners."""
@@ -318,6 +369,8 @@ class Snapshot:
             for place, count in self.shared_theme_counts(seeker).items():
                 if (i := index_of.get(place)) is not None:
                     totals[i] += w * count / len(seeker.themes)
+        for i in self.unwished(seeker):
+            totals[i] = -inf
         excluded = set(seeker.partners) | ({seeker.pk} if seeker.pk is not None else set())
         for place in excluded:
             if (i := index_of.get(place)) is not None:
@@ -342,7 +395,7 @@ class Snapshot:
             parts = {
                 "same_size": size_similarity(seeker.population, population),
                 "shared_themes": len(themes) / len(seeker.themes) if seeker.themes else 0.0,
-                "shared_languages": float(bool(shared_languages(seeker.country, country))),
+                "shared_languages": float(bool(seeker.languages_shared_with(country))),
                 "near": NEAR_BY_BAND[band] if band is not None else 0.0,
                 "far": FAR_BY_BAND[band] if band is not None else 0.0,
                 "neighbouring_country": float(are_neighbours(seeker.country, country)),
@@ -424,7 +477,7 @@ def reasons_for(
         elif factor == "shared_languages":
             texts[factor] = gettext("both speak %(languages)s") % {
                 "languages": language_names(
-                    shared_languages(seeker.country, municipality.country_id)
+                    seeker.languages_shared_with(municipality.country_id)
                 )
             }
         elif factor in ("near", "far") and suggestion.distance_km is not None:

@@ -15,7 +15,7 @@ from atlas import settings as project_settings
 from atlas.accounts.emails import confirmation_token
 from atlas.accounts.models import CoordinatorRole, StaffRole
 from atlas.lib import ratelimit
-from conftest import DEFAULT_PASSWORD, make_user
+from conftest import DEFAULT_PASSWORD, make_board_entry, make_user
 
 User = get_user_model()
 PASSWORD = "a long and unusual passphrase"
@@ -360,6 +360,28 @@ def test_the_data_download_holds_the_persons_data_and_nobody_elses(client, perso
     assert data["account"]["email"] == "coordinator@kamnik.si"
     assert [r["municipality"] for r in data["coordinator_roles"]] == ["Kamnik"]
     assert "trofaiach" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_data_download_holds_the_persons_board_entries_and_messages(client, personas):
+    from atlas.board.models import Conversation, Message
+
+    coordinator, other = personas["coordinator"], personas["other_coordinator"]
+    mine = make_board_entry(coordinator.coordinator_roles.get().municipality, coordinator)
+    theirs = make_board_entry(other.coordinator_roles.get().municipality, other, title="Theirs")
+    conversation = Conversation.objects.create(
+        entry=theirs,
+        interested=coordinator,
+        interested_municipality=mine.municipality,
+    )
+    Message.objects.create(conversation=conversation, sender=coordinator, text="We are keen.")
+    Message.objects.create(conversation=conversation, sender=other, text="Not mine to give.")
+    client.force_login(coordinator)
+
+    data = json.loads(client.get(reverse("accounts-data")).content)
+
+    assert [entry["title"] for entry in data["board_entries"]] == [mine.title]
+    assert [message["text"] for message in data["board_messages_sent"]] == ["We are keen."]
 
 
 @pytest.mark.django_db

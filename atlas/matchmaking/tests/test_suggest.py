@@ -157,3 +157,22 @@ def test_a_new_partnership_leaves_the_suggestions_after_the_data_changes(match_w
     DataStamp.touch()
 
     assert match_world["celje"].pk not in ranked(match_world, **DEFAULT_WEIGHTS)
+
+
+@pytest.mark.django_db
+def test_a_profiles_office_languages_and_themes_count_in_the_suggestions(kamnik_world):
+    from atlas.directory.models import DataStamp, MunicipalityProfile
+    from conftest import make_theme
+
+    kamnik = kamnik_world["kamnik"]
+    culture = make_theme()
+    profile = MunicipalityProfile.objects.create(municipality=kamnik, office_languages=["de"])
+    profile.themes.set([culture])
+    DataStamp.touch()
+
+    seeker = current_snapshot().seeker(kamnik)
+
+    assert seeker.languages == ("de",)
+    assert seeker.languages_shared_with("AT") == ("de",)
+    assert seeker.languages_shared_with("SI") == ()
+    assert culture.pk in seeker.themes

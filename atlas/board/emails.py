@@ -1,0 +1,29 @@
+"""The e-mails the board sends, each rendered from a plain-text template under
+templates/board/email/ in the language active when it is sent.
+
+They come from DEFAULT_FROM_EMAIL, with no Reply-To: a mail about a message links to the
+conversation page, so that nobody learns the other side's address. Links are built on
+SITE_URL (see atlas/accounts/emails.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+
+from atlas.accounts.emails import absolute
+
+
+def send(template: str, recipients: Iterable[str], context: dict[str, Any]) -> None:
+    """One mail per recipient, so that nobody sees another's address."""
+    context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
+    subject = " ".join(render_to_string(f"board/email/{template}_subject.txt", context).split())
+    body = render_to_string(f"board/email/{template}.txt", context)
+    for recipient in sorted({r for r in recipients if r}):
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient]).send()
+
+
+__all__ = ["absolute", "send"]
