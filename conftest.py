@@ -5,6 +5,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from atlas.directory.models import (
     Country,
@@ -221,6 +223,38 @@ def make_coordinator(email: str, municipality: Municipality, **fields):
         **fields,
     )
     return user
+
+
+# Permission matrices run every writing view as each persona.
+PERSONAS = [
+    "anonymous",
+    "coordinator",
+    "other_coordinator",
+    "staff_other_country",
+    "staff_right_country",
+    "admin",
+]
+LOGIN = "login"  # expected: sent to the login page
+
+
+def client_as(personas, persona: str, **kwargs) -> Client:
+    """A test client logged in as `persona` (none for "anonymous")."""
+    client = Client(**kwargs)
+    if personas[persona]:
+        client.force_login(personas[persona])
+    return client
+
+
+def assert_outcome(response, expected) -> None:
+    """`expected` is LOGIN, a status code, or the address of a redirect after success."""
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts-login") + "?next=")
+    elif isinstance(expected, int):
+        assert response.status_code == expected, response.content.decode()[:2000]
+    else:
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert response["Location"] == expected
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -133,53 +134,62 @@ def propose(request, slug: str):
     return render(request, "editing/proposal_form.html", context)
 
 
-@login_required
-@require_POST
-def proposal_confirm(request, slug: str, pk: int):
-    proposal = get_proposal(request, slug, pk, side="partner")
+def decide_proposal(request, slug: str, pk: int, *, side: str, act, success) -> HttpResponse:
+    """Confirm, refuse or withdraw (`act`) a proposal, as the `side` it is up to."""
+    proposal = get_proposal(request, slug, pk, side=side)
     try:
-        proposals.confirm(acting_user=request.user, proposal=proposal)
+        act(acting_user=request.user, proposal=proposal)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(
-            request,
-            _("%(partner)s is now a partner of %(municipality)s in the atlas.")
-            % {"partner": proposal.proposer.name, "municipality": proposal.partner.name},
-        )
+        messages.success(request, success(proposal))
     return redirect("edit-partnerships", slug)
+
+
+@login_required
+@require_POST
+def proposal_confirm(request, slug: str, pk: int):
+    return decide_proposal(
+        request,
+        slug,
+        pk,
+        side="partner",
+        act=proposals.confirm,
+        success=lambda proposal: (
+            _("%(partner)s is now a partner of %(municipality)s in the atlas.")
+            % {"partner": proposal.proposer.name, "municipality": proposal.partner.name}
+        ),
+    )
 
 
 @login_required
 @require_POST
 def proposal_refuse(request, slug: str, pk: int):
-    proposal = get_proposal(request, slug, pk, side="partner")
-    try:
-        proposals.refuse(acting_user=request.user, proposal=proposal)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(
-            request,
-            _("The proposal of %(proposer)s is refused.") % {"proposer": proposal.proposer.name},
-        )
-    return redirect("edit-partnerships", slug)
+    return decide_proposal(
+        request,
+        slug,
+        pk,
+        side="partner",
+        act=proposals.refuse,
+        success=lambda proposal: (
+            _("The proposal of %(proposer)s is refused.") % {"proposer": proposal.proposer.name}
+        ),
+    )
 
 
 @login_required
 @require_POST
 def proposal_withdraw(request, slug: str, pk: int):
-    proposal = get_proposal(request, slug, pk, side="proposer")
-    try:
-        proposals.withdraw(acting_user=request.user, proposal=proposal)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(
-            request,
-            _("Your proposal to %(partner)s is withdrawn.") % {"partner": proposal.partner.name},
-        )
-    return redirect("edit-partnerships", slug)
+    return decide_proposal(
+        request,
+        slug,
+        pk,
+        side="proposer",
+        act=proposals.withdraw,
+        success=lambda proposal: (
+            _("Your proposal to %(partner)s is withdrawn.") % {"partner": proposal.partner.name}
+        ),
+    )
 
 
 def render_partnership_form(

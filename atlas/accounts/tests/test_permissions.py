@@ -7,36 +7,17 @@ from django.test import Client
 from django.urls import reverse
 
 from atlas.accounts.models import CoordinatorRole, StaffRole
-from conftest import DEFAULT_PASSWORD, make_network, make_user
+from conftest import (
+    DEFAULT_PASSWORD,
+    LOGIN,
+    PERSONAS,
+    assert_outcome,
+    client_as,
+    make_network,
+    make_user,
+)
 
 User = get_user_model()
-PERSONAS = [
-    "anonymous",
-    "coordinator",
-    "other_coordinator",
-    "staff_other_country",
-    "staff_right_country",
-    "admin",
-]
-LOGIN = "login"  # expected: sent to the login page
-
-
-def client_as(personas, persona: str) -> Client:
-    client = Client()
-    if personas[persona]:
-        client.force_login(personas[persona])
-    return client
-
-
-def assert_outcome(response, expected):
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("accounts-login") + "?next=")
-    elif isinstance(expected, int):
-        assert response.status_code == expected
-    else:
-        assert response.status_code == 302
-        assert response["Location"] == expected
 
 
 @pytest.fixture

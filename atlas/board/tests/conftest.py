@@ -4,40 +4,10 @@ a pending one, a hidden one, and a conversation with the coordinator of Trofaiac
 from datetime import timedelta
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 from django.utils.timezone import localdate
 
 from atlas.board.models import Conversation, Entry, Message
 from conftest import make_board_entry
-
-PERSONAS = [
-    "anonymous",
-    "coordinator",
-    "other_coordinator",
-    "staff_other_country",
-    "staff_right_country",
-    "admin",
-]
-LOGIN = "login"  # expected: sent to the login page
-
-
-def client_as(personas, persona: str, **kwargs) -> Client:
-    client = Client(**kwargs)
-    if personas[persona]:
-        client.force_login(personas[persona])
-    return client
-
-
-def assert_outcome(response, expected) -> None:
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("accounts-login") + "?next=")
-    elif isinstance(expected, int):
-        assert response.status_code == expected, response.content.decode()[:2000]
-    else:
-        assert response.status_code == 302, response.content.decode()[:2000]
-        assert response["Location"] == expected
 
 
 def entry_data(municipality, **extra) -> dict:

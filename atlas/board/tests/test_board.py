@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.timezone import localdate
 
 from atlas.board.models import Conversation, Entry, Report, SavedSearch
-from atlas.board.tests.conftest import client_as, entry_data
+from atlas.board.tests.conftest import entry_data
 from atlas.directory.models import FundingProgramme, Theme
-from conftest import make_board_entry, make_coordinator, make_municipality
+from conftest import client_as, make_board_entry, make_coordinator, make_municipality
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from atlas.board.models import Conversation, Entry, Message, Report
-from atlas.board.tests.conftest import client_as, entry_data
+from atlas.board.tests.conftest import entry_data
+from conftest import client_as
 
 pytestmark = pytest.mark.django_db
 

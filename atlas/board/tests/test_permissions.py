@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from atlas.board.models import Conversation, Entry, Message, Report, SavedSearch
-from atlas.board.tests.conftest import LOGIN, PERSONAS, assert_outcome, client_as, entry_data
+from atlas.board.tests.conftest import entry_data
+from conftest import LOGIN, PERSONAS, assert_outcome, client_as
 
 pytestmark = pytest.mark.django_db
 CREATED = "created"

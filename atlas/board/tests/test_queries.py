@@ -5,9 +5,8 @@ import pytest
 from django.urls import reverse
 
 from atlas.board.models import Conversation, Message
-from atlas.board.tests.conftest import client_as
 from atlas.directory.models import Theme
-from conftest import make_board_entry, make_municipality
+from conftest import client_as, make_board_entry, make_municipality
 
 pytestmark = pytest.mark.django_db
 

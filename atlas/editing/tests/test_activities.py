@@ -10,13 +10,7 @@ from django.urls import reverse
 from django.utils.timezone import localdate
 
 from atlas.directory.models import Activity, Change, Partnership
-from atlas.editing.tests.matrix import (
-    EDIT_MATRIX,
-    LOGIN,
-    OK,
-    assert_login_redirect,
-    client_as,
-)
+from atlas.editing.tests.matrix import EDIT_MATRIX, OK, assert_login_redirect
 from atlas.editing.tests.partnership_helpers import (
     HOSTILE_ATTRIBUTE,
     HOSTILE_SCRIPT,
@@ -25,7 +19,7 @@ from atlas.editing.tests.partnership_helpers import (
     make_activity,
     pair,
 )
-from conftest import DEFAULT_PASSWORD, make_coordinator, make_municipality
+from conftest import DEFAULT_PASSWORD, LOGIN, client_as, make_coordinator, make_municipality
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from atlas.directory.models import (
     Partnership,
 )
 from atlas.editing import services
-from atlas.editing.tests.matrix import EDIT_MATRIX, LOGIN, assert_login_redirect, client_as
-from conftest import make_coordinator, make_membership, make_network, make_theme
+from atlas.editing.tests.matrix import EDIT_MATRIX, assert_login_redirect
+from conftest import LOGIN, client_as, make_coordinator, make_membership, make_network, make_theme
 
 RESTORE_MATRIX = [
     ("anonymous", LOGIN),

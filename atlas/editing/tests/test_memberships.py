@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils.timezone import now
 
 from atlas.directory.models import Change, DataStamp, Membership, Network
-from atlas.editing.tests.matrix import EDIT_MATRIX, LOGIN, assert_login_redirect, client_as
-from conftest import make_membership, make_municipality, make_network
+from atlas.editing.tests.matrix import EDIT_MATRIX, assert_login_redirect
+from conftest import LOGIN, client_as, make_membership, make_municipality, make_network
 
 HOSTILE_NETWORK = "<script>alert(1)</script> Alliance"
 

@@ -6,13 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from atlas.directory.models import Change, DataStamp, Partnership, Theme
-from atlas.editing.tests.matrix import (
-    EDIT_MATRIX,
-    LOGIN,
-    OK,
-    assert_login_redirect,
-    client_as,
-)
+from atlas.editing.tests.matrix import EDIT_MATRIX, OK, assert_login_redirect
 from atlas.editing.tests.partnership_helpers import (
     HOSTILE_ATTRIBUTE,
     HOSTILE_SCRIPT,
@@ -21,7 +15,7 @@ from atlas.editing.tests.partnership_helpers import (
     make_activity,
     pair,
 )
-from conftest import make_municipality, make_partnership
+from conftest import LOGIN, client_as, make_municipality, make_partnership
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,10 @@ from django.urls import reverse
 from django.utils.timezone import now
 
 from atlas.directory.models import Change, DataStamp, MunicipalityProfile
-from atlas.editing.tests.matrix import (
-    EDIT_MATRIX,
-    LOGIN,
-    assert_login_redirect,
-    client_as,
-)
+from atlas.editing.tests.matrix import EDIT_MATRIX, assert_login_redirect
 from conftest import (
+    LOGIN,
+    client_as,
     make_coordinator,
     make_membership,
     make_network,

@@ -9,13 +9,7 @@ from django.urls import reverse
 
 from atlas.directory.models import Change, DataStamp, Partnership, PartnershipProposal, Source
 from atlas.editing import proposals
-from atlas.editing.tests.matrix import (
-    EDIT_MATRIX,
-    LOGIN,
-    OK,
-    assert_login_redirect,
-    client_as,
-)
+from atlas.editing.tests.matrix import EDIT_MATRIX, OK, assert_login_redirect
 from atlas.editing.tests.partnership_helpers import (
     HOSTILE_ATTRIBUTE,
     HOSTILE_SCRIPT,
@@ -23,7 +17,14 @@ from atlas.editing.tests.partnership_helpers import (
     edit_url,
     make_proposal,
 )
-from conftest import make_coordinator, make_municipality, make_partnership, make_staff
+from conftest import (
+    LOGIN,
+    client_as,
+    make_coordinator,
+    make_municipality,
+    make_partnership,
+    make_staff,
+)
 
 pytestmark = pytest.mark.django_db
 Status = PartnershipProposal.Status
