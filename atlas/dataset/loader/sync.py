@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.db.models import F
+
+from atlas.directory.models import Editable
 
 from .dataset import Dataset
 from .fields import model_field
@@ -189,6 +192,13 @@ def write_table(plan: TablePlan, ids: Ids) -> None:
     for names, objects in by_columns.items():
         fields = [columns[name].field for name in names]
         model._base_manager.bulk_update(objects, fields, batch_size=BATCH_SIZE)
+    if issubclass(model, Editable) and plan.update:
+        # A coordinator's form opened before this load is then refused, not saved over it.
+        changed = [pks[key] for key in plan.update]
+        for start in range(0, len(changed), BATCH_SIZE):
+            model._base_manager.filter(pk__in=changed[start : start + BATCH_SIZE]).update(
+                version=F("version") + 1
+            )
 
     for many in table.many:
         _write_many(plan, many.name, many.ref, pks, ids)

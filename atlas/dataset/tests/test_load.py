@@ -3,6 +3,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils.timezone import now
 
 from atlas.dataset.loader import LoadError, load_dataset
 from atlas.directory.models import (
@@ -113,6 +114,36 @@ def test_a_changed_row_updates_only_that_record(tmp_path, tables):
         }
     trofaiach = Partnership.objects.get(external_id="pair:lau:AT_61120~lau:SI_043~twinning")
     assert set(trofaiach.sources.values_list("key", flat=True)) == {"wiki", "lau"}
+
+
+@pytest.mark.django_db
+def test_a_load_that_changes_a_partnership_moves_its_version_so_open_forms_are_refused(
+    tmp_path, tables
+):
+    load_dataset(write_dataset(tmp_path / "v1", tables))
+    versions = dict(Partnership.objects.values_list("external_id", "version"))
+    tables = copy.deepcopy(tables)
+    tables["partnerships.csv.gz"][0]["sources"] = "wiki|lau"
+    changed = "pair:lau:AT_61120~lau:SI_043~twinning"
+
+    load_dataset(write_dataset(tmp_path / "v2", tables))
+
+    after = dict(Partnership.objects.values_list("external_id", "version"))
+    assert after[changed] == versions[changed] + 1
+    assert all(after[key] == versions[key] for key in versions if key != changed)
+
+
+@pytest.mark.django_db
+def test_a_load_keeps_a_partnership_deleted_on_the_site_deleted(tmp_path, tables):
+    data = write_dataset(tmp_path / "v1", tables)
+    load_dataset(data)
+    Partnership.objects.update(deleted_at=now())
+
+    report = load_dataset(data)
+
+    assert report.created == 0
+    assert not Partnership.objects.exists()
+    assert Partnership.all_objects.count() == 2
 
 
 def break_population(tables):
