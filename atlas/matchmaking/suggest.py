@@ -476,9 +476,7 @@ def reasons_for(
             ) % {"themes": get_text_list(names, gettext("and"))}
         elif factor == "shared_languages":
             texts[factor] = gettext("both speak %(languages)s") % {
-                "languages": language_names(
-                    seeker.languages_shared_with(municipality.country_id)
-                )
+                "languages": language_names(seeker.languages_shared_with(municipality.country_id))
             }
         elif factor in ("near", "far") and suggestion.distance_km is not None:
             texts["distance"] = distance_text(suggestion.distance_km)

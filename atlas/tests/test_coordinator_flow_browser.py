@@ -42,9 +42,7 @@ def assert_no_email_address_in(page):
     assert not found, found
 
 
-def test_a_village_coordinator_finds_a_partner_in_one_sitting(
-    page, mailoutbox, artefacts_dir
-):
+def test_a_village_coordinator_finds_a_partner_in_one_sitting(page, mailoutbox, artefacts_dir):
     village = make_municipality(
         "Lednické Rovne", "SK", population=4000, latitude=49.07, longitude=18.28
     )
