@@ -38,6 +38,12 @@ class AtlasAdmin(admin.ModelAdmin):
             type(form.instance)._base_manager.filter(pk=form.instance.pk).update(
                 version=F("version") + 1
             )
+        for formset in formsets:
+            # Editable rows edited inline (a project's partners) move on a version too.
+            if issubclass(formset.model, Editable) and formset.changed_objects:
+                formset.model._base_manager.filter(
+                    pk__in=[record.pk for record, _fields in formset.changed_objects]
+                ).update(version=F("version") + 1)
         DataStamp.touch()
 
     def delete_model(self, request, obj):

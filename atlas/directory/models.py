@@ -565,8 +565,9 @@ class Project(models.Model):
         return reverse("project", args=[self.slug])
 
 
-class ProjectPartner(models.Model):
-    """A municipality or a network taking part in a project."""
+class ProjectPartner(Editable):
+    """A municipality or a network taking part in a project. Coordinators edit their
+    municipality's participations; networks' come from the dataset."""
 
     class Role(models.TextChoices):
         LEAD = "lead", _("lead partner")
@@ -592,6 +593,9 @@ class ProjectPartner(models.Model):
         verbose_name=_("network"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTNER)
+
+    objects = SoftDeleteManager()
+    all_objects = AllRecordsManager()
 
     class Meta:
         ordering = ["role", "pk"]

@@ -1,6 +1,6 @@
-"""The forms of a municipality's own pages: its profile and its memberships. Each carries
-the version of the record it was opened on (a hidden field), which the save names so that
-a later save by someone else is not overwritten (see services.update)."""
+"""The forms of a municipality's own pages: its profile, its memberships and its projects.
+Each carries the version of the record it was opened on (a hidden field), which the save
+names so that a later save by someone else is not overwritten (see services.update)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,14 @@ from django.utils.text import capfirst
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
-from atlas.directory.models import Membership, MunicipalityProfile, Network, Theme
+from atlas.directory.models import (
+    Membership,
+    MunicipalityProfile,
+    Network,
+    Project,
+    ProjectPartner,
+    Theme,
+)
 from atlas.editing.languages import language_choices
 
 FIRST_YEAR = 1800
@@ -161,4 +168,34 @@ class NewMembershipForm(MembershipForm):
     def _post_clean(self) -> None:
         # The instance has no municipality yet: the view decides between a new membership
         # and restoring a deleted one, so the model's own checks would be premature.
+        pass
+
+
+class ProjectPartnerForm(VersionedForm):
+    """The municipality's role in a project."""
+
+    class Meta:
+        model = ProjectPartner
+        fields = ["role"]
+
+
+class NewProjectPartnerForm(ProjectPartnerForm):
+    """Taking part in a project already in the atlas; there are few, listed by title."""
+
+    project = forms.ModelChoiceField(
+        label=_("Project"),
+        queryset=Project.objects.order_by("title"),
+        empty_label=_("Choose a project"),
+    )
+
+    class Meta(ProjectPartnerForm.Meta):
+        fields = ["project", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]
+
+    def _post_clean(self) -> None:
+        # The instance has no municipality yet: the view decides between a new
+        # participation and restoring a deleted one (see services.add_project_partner).
         pass

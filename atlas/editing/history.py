@@ -17,7 +17,14 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from atlas.directory.models import Activity, Change, Membership, Municipality, Partnership
+from atlas.directory.models import (
+    Activity,
+    Change,
+    Membership,
+    Municipality,
+    Partnership,
+    ProjectPartner,
+)
 from atlas.editing.languages import language_name
 
 # Values that are codes of something other than a model or a choice.
@@ -66,6 +73,9 @@ def deleted_records_of(municipality: Municipality) -> dict[str, models.QuerySet]
         "activity": Activity.all_objects.filter(involved, deleted_at__isnull=False).select_related(
             "partnership__municipality_a", "partnership__municipality_b"
         ),
+        "project_partner": ProjectPartner.all_objects.filter(
+            municipality=municipality, deleted_at__isnull=False
+        ).select_related("project", "municipality"),
     }
 
 

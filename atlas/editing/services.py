@@ -24,6 +24,8 @@ from atlas.directory.models import (
     MunicipalityProfile,
     Network,
     Partnership,
+    Project,
+    ProjectPartner,
     Source,
 )
 
@@ -51,6 +53,7 @@ FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     ),
     Membership: ("network", "role", "start_year", "end_year"),
     Activity: ("date", "title", "kind", "participants", "link"),
+    ProjectPartner: ("project", "role"),
 }
 
 
@@ -89,7 +92,19 @@ def municipalities_of(record: models.Model) -> tuple[Municipality, Municipality 
         record = record.partnership
     if isinstance(record, Partnership):
         return record.municipality_a, record.municipality_b
+    # Memberships, profiles and project participations (coordinators edit only those of
+    # municipalities, never a network's).
     return record.municipality, None  # type: ignore[attr-defined]
+
+
+def label_of(record: models.Model) -> str:
+    """How the history names `record`."""
+    if isinstance(record, ProjectPartner) and record.municipality_id:
+        return _("%(municipality)s in the project %(project)s") % {
+            "municipality": record.municipality,
+            "project": record.project,
+        }
+    return str(record)
 
 
 def _record(
@@ -108,7 +123,7 @@ def _record(
         municipality=municipality,
         other_municipality=other,
         record=record,
-        label=str(record)[:300],
+        label=label_of(record)[:300],
         action=action,
         before=before,
         after=after,
@@ -297,6 +312,31 @@ def add_membership(
         raise Conflict(
             _("%(municipality)s is already a member of %(network)s.")
             % {"municipality": municipality.name, "network": network.name}
+        )
+    restored = restore(existing, acting_user=acting_user)
+    changed = update(existing, acting_user=acting_user, version=existing.version, values=values)
+    return changed or restored
+
+
+@transaction.atomic
+def add_project_partner(
+    *, acting_user, municipality: Municipality, project: Project, values: dict[str, Any]
+) -> Change:
+    """Record that `municipality` takes part in `project` with `values` (its role). A
+    deleted participation in the same project is restored (and updated) rather than
+    duplicated: the pair is unique, deleted or not."""
+    existing = (
+        ProjectPartner.all_objects.select_for_update()
+        .filter(project=project, municipality=municipality)
+        .first()
+    )
+    if existing is None:
+        partner = ProjectPartner(project=project, municipality=municipality, **values)
+        return create(partner, acting_user=acting_user)
+    if existing.deleted_at is None:
+        raise Conflict(
+            _("%(municipality)s already takes part in %(project)s.")
+            % {"municipality": municipality.name, "project": project.title}
         )
     restored = restore(existing, acting_user=acting_user)
     changed = update(existing, acting_user=acting_user, version=existing.version, values=values)

@@ -1,5 +1,5 @@
 """A municipality's own pages under /<lang>/municipalities/<slug>/edit/: the overview,
-the profile, the memberships and the history with revert and restore. Every write goes
+the profile, the memberships, the projects and the history with revert and restore. Every write goes
 through services, which records it and touches the data stamp."""
 
 from __future__ import annotations
@@ -17,10 +17,24 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from atlas.directory.models import Change, Membership, Municipality, MunicipalityProfile, Network
+from atlas.directory.models import (
+    Change,
+    Membership,
+    Municipality,
+    MunicipalityProfile,
+    Network,
+    ProjectPartner,
+)
 from atlas.editing import services
 from atlas.editing.access import get_editable_municipality, is_staff_for
-from atlas.editing.forms import MembershipForm, NewMembershipForm, ProfileForm, VersionForm
+from atlas.editing.forms import (
+    MembershipForm,
+    NewMembershipForm,
+    NewProjectPartnerForm,
+    ProfileForm,
+    ProjectPartnerForm,
+    VersionForm,
+)
 from atlas.editing.history import changes_of, deleted_records_of, describe
 from atlas.editing.services import FIELDS, Conflict
 
@@ -40,6 +54,18 @@ def get_editable_membership(request, slug: str, pk: int) -> tuple[Municipality, 
     if membership.network.kind == Network.Kind.STATISTICAL_REGION:
         raise PermissionDenied
     return municipality, membership
+
+
+def get_editable_project_partner(
+    request, slug: str, pk: int
+) -> tuple[Municipality, ProjectPartner]:
+    """A project participation of the municipality `slug` to edit: 404 when there is none
+    (or it is deleted), 403 when the visitor may not edit the municipality."""
+    municipality = get_editable_municipality(request, slug)
+    partner = get_object_or_404(
+        ProjectPartner.objects.select_related("project"), pk=pk, municipality=municipality
+    )
+    return municipality, partner
 
 
 def get_revertable_change(request, slug: str, pk: int) -> tuple[Municipality, Change]:
@@ -71,6 +97,7 @@ def overview(request, slug: str):
         "municipality": municipality,
         "has_profile": MunicipalityProfile.objects.filter(municipality=municipality).exists(),
         "membership_count": Membership.objects.filter(municipality=municipality).count(),
+        "project_count": ProjectPartner.objects.filter(municipality=municipality).count(),
         "last_change": changes_of(municipality).select_related(None).only("at").first(),
     }
     return render(request, "editing/overview.html", context)
@@ -203,6 +230,89 @@ def delete_membership(request, slug: str, pk: int):
 
 
 @login_required
+def projects(request, slug: str):
+    """The projects the municipality takes part in, and the form to add one."""
+    municipality = get_editable_municipality(request, slug)
+    form = NewProjectPartnerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_project_partner(
+                acting_user=request.user,
+                municipality=municipality,
+                project=data["project"],
+                values={"role": data["role"]},
+            )
+        except Conflict as conflict:
+            form.add_error("project", str(conflict))
+        except IntegrityError:  # the same participation added at the same moment
+            form.add_error("project", _("This project has just been added by someone else."))
+        else:
+            messages.success(
+                request,
+                _("%(project)s is added to the projects.") % {"project": data["project"].title},
+            )
+            return redirect("edit-projects", municipality.slug)
+    rows = (
+        ProjectPartner.objects.filter(municipality=municipality)
+        .select_related("project")
+        .order_by("project__title")
+    )
+    context = {"municipality": municipality, "form": form, "project_partners": rows}
+    return render(request, "editing/projects.html", context)
+
+
+@login_required
+def edit_project(request, slug: str, pk: int):
+    municipality, partner = get_editable_project_partner(request, slug, pk)
+    form = ProjectPartnerForm(request.POST if request.method == "POST" else None, instance=partner)
+    context: dict[str, Any] = {"municipality": municipality, "partner": partner, "form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update(
+                partner,
+                acting_user=request.user,
+                version=data["version"],
+                values={"role": data["role"]},
+            )
+        except Conflict as conflict:
+            current = ProjectPartner.all_objects.select_related("project").get(pk=partner.pk)
+            context.update(form=ProjectPartnerForm(instance=current), conflict=str(conflict))
+            return render(request, "editing/project.html", context, status=409)
+        messages.success(
+            request,
+            _("The role in %(project)s is saved.") % {"project": partner.project.title},
+        )
+        return redirect("edit-projects", municipality.slug)
+    return render(request, "editing/project.html", context)
+
+
+@login_required
+def delete_project(request, slug: str, pk: int):
+    """GET asks for confirmation; POST deletes (softly: staff can restore it)."""
+    municipality, partner = get_editable_project_partner(request, slug, pk)
+    context: dict[str, Any] = {"municipality": municipality, "partner": partner}
+    if request.method == "POST":
+        form = VersionForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise Conflict
+            services.delete(partner, acting_user=request.user, version=form.cleaned_data["version"])
+        except Conflict as conflict:
+            current = ProjectPartner.all_objects.select_related("project").get(pk=partner.pk)
+            context.update(partner=current, conflict=str(conflict))
+            return render(request, "editing/project_delete.html", context, status=409)
+        messages.success(
+            request,
+            _("The participation in %(project)s is deleted. Association staff can restore it.")
+            % {"project": partner.project.title},
+        )
+        return redirect("edit-projects", municipality.slug)
+    return render(request, "editing/project_delete.html", context)
+
+
+@login_required
 def history(request, slug: str):
     municipality = get_editable_municipality(request, slug)
     staff = is_staff_for(request.user, municipality)
@@ -249,5 +359,7 @@ def restore(request, slug: str, kind: str, pk: int):
     except Conflict as conflict:
         messages.error(request, str(conflict))
     else:
-        messages.success(request, _("“%(record)s” is restored.") % {"record": record})
+        messages.success(
+            request, _("“%(record)s” is restored.") % {"record": services.label_of(record)}
+        )
     return redirect("edit-history", slug)

@@ -13,10 +13,19 @@ from atlas.directory.models import (
     MunicipalityProfile,
     Network,
     Partnership,
+    ProjectPartner,
 )
 from atlas.editing import services
 from atlas.editing.tests.matrix import EDIT_MATRIX, assert_login_redirect
-from conftest import LOGIN, client_as, make_coordinator, make_membership, make_network, make_theme
+from conftest import (
+    LOGIN,
+    client_as,
+    make_coordinator,
+    make_membership,
+    make_network,
+    make_project,
+    make_theme,
+)
 
 RESTORE_MATRIX = [
     ("anonymous", LOGIN),
@@ -388,13 +397,16 @@ def test_the_history_costs_a_fixed_number_of_queries(
             membership = make_membership(network, kamnik)
             services.update(membership, acting_user=coordinator, version=1, values={"role": "lead"})
             services.delete(membership, acting_user=coordinator, version=2)
+            project = make_project(f"Project {number}", partners=[kamnik])
+            participation = ProjectPartner.objects.get(project=project)
+            services.delete(participation, acting_user=coordinator, version=1)
 
     grow(0, 2)
     client.get(history_url(kamnik))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         client.get(history_url(kamnik))
     grow(2, 10)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         client.get(history_url(kamnik))
 
 
