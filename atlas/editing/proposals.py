@@ -157,7 +157,7 @@ def propose(
 def _pending(proposal: PartnershipProposal) -> PartnershipProposal:
     """The proposal, locked for the decision, or ValidationError when already decided."""
     proposal = (
-        PartnershipProposal.objects.select_for_update()
+        PartnershipProposal.objects.select_for_update(of=("self",))
         .select_related("proposer__country", "partner__country", "proposed_by")
         .get(pk=proposal.pk)
     )
