@@ -79,6 +79,8 @@ database: $(INSTALLED)
 	fi
 
 run: $(INSTALLED) translations database ## Install, migrate, load the dataset, serve on :8000
+	@echo "==> Writing the full exports (a no-op when they match the data)"
+	$(MANAGE) export_data
 	@echo "==> Serving on http://127.0.0.1:8000/"
 	$(MANAGE) runserver 127.0.0.1:8000
 

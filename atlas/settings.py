@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "atlas.accounts",
     "atlas.editing",
     "atlas.board",
+    "atlas.exports",
+    "atlas.widget",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +185,9 @@ STORAGES = {
 
 # Where the built dataset lives (written by build_dataset, read by load_dataset).
 DATASET_DIR = Path(os.environ.get("DATASET_DIR", BASE_DIR / "data"))
+
+# Where `export_data` writes the full files offered on the "Download the data" page.
+EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / "var" / "exports"))
 
 # The interactive map draws the bundled country outlines, so it needs no outside server.
 # A deployment that wants an online basemap sets a tile URL such as

@@ -23,8 +23,14 @@ def basemap_countries() -> list[dict]:
         return []
 
 
-def partner_map_svg(town: Municipality, partners: list[Municipality]) -> SafeString:
-    """An SVG picture of `town` (a larger dot) with lines to each of its partners."""
+def partner_map_svg(
+    town: Municipality,
+    partners: list[Municipality],
+    width: int = 640,
+    tolerance: int | None = None,
+) -> SafeString:
+    """An SVG picture of `town` (a larger dot) with lines to each of its partners, `width`
+    pixels wide; `tolerance` (pixels) coarsens the outlines for a page that must stay small."""
     if town.longitude is None or town.latitude is None:
         return mark_safe("")
     here = (town.longitude, town.latitude)
@@ -33,12 +39,14 @@ def partner_map_svg(town: Municipality, partners: list[Municipality]) -> SafeStr
         for partner in partners
         if partner.longitude is not None and partner.latitude is not None
     ]
-    view = View.around([here, *(point for _, point in located)])
+    view = View.around([here, *(point for _, point in located)], width=width)
     land = "".join(
         path
         for country in basemap_countries()
         if view.overlaps(country["bbox"])
-        for path in (ring_path(view, ring) for ring in country["rings"])
+        for path in (
+            ring_path(view, ring, relative=True, tolerance=tolerance) for ring in country["rings"]
+        )
         if path
     )
     x, y = view.project(here)

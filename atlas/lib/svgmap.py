@@ -6,6 +6,7 @@ close enough to what people expect for the size of a region or of Europe."""
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 Point = tuple[float, float]  # (longitude, latitude)
 
@@ -71,7 +72,9 @@ class View:
         )
 
 
-def ring_path(view: View, ring: Iterable[Point]) -> str:
+def ring_path(
+    view: View, ring: Iterable[Point], relative: bool = False, tolerance: int | None = None
+) -> str:
     """SVG path data for a closed ring, dropping points that add no visible detail.
 
     Points far outside the view are pulled onto a band around it, so that a large country
@@ -87,14 +90,21 @@ def ring_path(view: View, ring: Iterable[Point]) -> str:
 
     >>> ring_path(View(-180, -90, 180, 90, 360, 180), [(170, 60), (180, 60), (-180, 70), (170, 70)])
     'M350 30L360 30L360 20L350 20Z'
+
+    Relative steps draw the same ring in fewer characters (for a page that must stay small):
+
+    >>> ring_path(View(0, 0, 10, 10, 100, 100), [(0, 0), (5, 5), (10, 0)], relative=True)
+    'M0 100l50-50 50 50z'
     """
-    parts = []
+    pixels: list[tuple[int, int]] = []
     last = None
     low_x, high_x = -view.width / 2, view.width * 1.5
     low_y, high_y = -view.height / 2, view.height * 1.5
     # Points closer than this many pixels to the last one drawn are dropped: a view of
     # half the world needs less detail than its pixels allow.
-    tolerance = 3 if view.east - view.west > 150 else 1
+    # A caller that must stay small (the embeddable widget) asks for a coarser outline.
+    if tolerance is None:
+        tolerance = 3 if view.east - view.west > 150 else 1
     shift = 0.0
     previous_lon = None
     for lon, lat in ring:
@@ -106,7 +116,11 @@ def ring_path(view: View, ring: Iterable[Point]) -> str:
         if last and abs(pixel[0] - last[0]) < tolerance and abs(pixel[1] - last[1]) < tolerance:
             continue
         last = pixel
-        parts.append(f"{pixel[0]} {pixel[1]}")
-    if len(parts) < 3:
+        pixels.append(pixel)
+    if len(pixels) < 3:
         return ""
-    return "M" + "L".join(parts) + "Z"
+    if not relative:
+        return "M" + "L".join(f"{x} {y}" for x, y in pixels) + "Z"
+    steps = " ".join(f"{x1 - x0} {y1 - y0}" for (x0, y0), (x1, y1) in pairwise(pixels))
+    # A minus sign separates numbers by itself: "3-2" is the step (3, -2).
+    return f"M{pixels[0][0]} {pixels[0][1]}l" + steps.replace(" -", "-") + "z"
