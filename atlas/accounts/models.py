@@ -32,6 +32,34 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+def is_association_staff(user: AnyUser) -> bool:
+    """Whether `user` is an administrator or association staff of any scope (one query for
+    those logged in): who sees the queues of requests and of board moderation."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or StaffRole.objects.of(user).exists()
+
+
+def in_staff_scope(user: AnyUser, municipality_field: str = "municipality") -> Q:
+    """The condition that puts a row's municipality (at `municipality_field`; "" for a
+    municipality itself) in the scope of `user`'s staff roles: the municipalities of their
+    countries and the members of their networks. Administrators are not special here:
+    callers that let them do everything check `is_superuser` first."""
+    staff = StaffRole.objects.of(user)
+    prefix = f"{municipality_field}__" if municipality_field else ""
+    pk = f"{municipality_field}_id" if municipality_field else "pk"
+    networks = staff.filter(network__isnull=False).values("network_id")
+    return Q(
+        **{f"{prefix}country_id__in": staff.filter(country__isnull=False).values("country_id")}
+    ) | Q(
+        **{
+            f"{pk}__in": Membership.objects.filter(network_id__in=networks).values(
+                "municipality_id"
+            )
+        }
+    )
+
+
 class StaffRoleQuerySet(models.QuerySet):
     def of(self, user: AnyUser) -> StaffRoleQuerySet:
         return self.filter(user_id=user.pk) if user.is_authenticated else self.none()
@@ -116,16 +144,7 @@ class CoordinatorRoleQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        staff = StaffRole.objects.filter(user_id=user.pk)
-        networks = staff.filter(network__isnull=False).values("network_id")
-        in_scope = Q(
-            municipality__country_id__in=staff.filter(country__isnull=False).values("country_id")
-        ) | Q(
-            municipality_id__in=Membership.objects.filter(network_id__in=networks).values(
-                "municipality_id"
-            )
-        )
-        return self.filter(in_scope).exclude(user_id=user.pk)
+        return self.filter(in_staff_scope(user)).exclude(user_id=user.pk)
 
 
 class CoordinatorRole(models.Model):

@@ -26,7 +26,12 @@ from atlas.accounts.forms import (
     ResetPasswordForm,
     SignUpForm,
 )
-from atlas.accounts.models import CoordinatorRole, StaffRole, personal_data
+from atlas.accounts.models import (
+    CoordinatorRole,
+    StaffRole,
+    is_association_staff,
+    personal_data,
+)
 from atlas.directory.models import Municipality
 
 REQUESTS_PER_PAGE = 50
@@ -39,10 +44,6 @@ def get_decidable_role(request, pk: int) -> CoordinatorRole:
     if not role.can_be_decided_by(request.user):
         raise PermissionDenied
     return role
-
-
-def may_decide_requests(user) -> bool:
-    return user.is_superuser or StaffRole.objects.of(user).exists()
 
 
 def signup(request):
@@ -187,7 +188,7 @@ def request_coordinator_role(request, slug: str):
 @login_required
 def request_queue(request):
     """The requests this member of staff (or administrator) may decide, oldest first."""
-    if not may_decide_requests(request.user):
+    if not is_association_staff(request.user):
         raise PermissionDenied
     roles = (
         CoordinatorRole.objects.pending()

@@ -19,8 +19,8 @@ from django.utils.timezone import localdate, now
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from atlas.accounts.models import StaffRole
-from atlas.directory.models import Country, FundingProgramme, Membership, Municipality, Theme
+from atlas.accounts.models import in_staff_scope
+from atlas.directory.models import Country, FundingProgramme, Municipality, Theme
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -84,35 +84,6 @@ class Purpose(models.TextChoices):
     SCHOOL_YOUTH = "school_youth", _("school or youth exchange")
 
 
-def in_moderation_scope(user: AnyUser, municipality_field: str = "municipality") -> Q | None:
-    """The condition on a municipality that puts it in `user`'s moderation scope: all for an
-    administrator (None), those of their countries and members of their networks for staff."""
-    if user.is_superuser:
-        return None
-    staff = StaffRole.objects.of(user)
-    networks = staff.filter(network__isnull=False).values("network_id")
-    return Q(
-        **{
-            f"{municipality_field}__country_id__in": staff.filter(country__isnull=False).values(
-                "country_id"
-            )
-        }
-    ) | Q(
-        **{
-            f"{municipality_field}_id__in": Membership.objects.filter(
-                network_id__in=networks
-            ).values("municipality_id")
-        }
-    )
-
-
-def may_moderate(user: AnyUser) -> bool:
-    """Whether `user` moderates any part of the board (one query for those logged in)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or StaffRole.objects.of(user).exists()
-
-
 class EntryQuerySet(models.QuerySet):
     def published(self) -> EntryQuerySet:
         return self.filter(status=Entry.Status.PUBLISHED)
@@ -139,10 +110,9 @@ class EntryQuerySet(models.QuerySet):
         staff, those of municipalities in their countries and networks, never their own."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        scope = in_moderation_scope(user)
-        if scope is None:
+        if user.is_superuser:
             return self.all()
-        return self.filter(scope).exclude(author_id=user.pk)
+        return self.filter(in_staff_scope(user)).exclude(author_id=user.pk)
 
     def of_author(self, user: AnyUser) -> EntryQuerySet:
         return self.filter(author_id=user.pk) if user.is_authenticated else self.none()

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from atlas.accounts.models import CoordinatorRole
+from atlas.accounts.models import CoordinatorRole, is_association_staff
 from atlas.board import services
 from atlas.board.forms import (
     BoardFilterForm,
@@ -26,7 +26,6 @@ from atlas.board.models import (
     Entry,
     Report,
     SavedSearch,
-    may_moderate,
     parse_query,
 )
 from atlas.matchmaking.forms import WeightsForm
@@ -127,7 +126,7 @@ def entry_detail(request, pk: int):
             context["conversation_count"] = entry.conversations.count()
         else:
             context["conversation"] = entry.conversations.filter(interested=user).first()
-        if may_moderate(user) and entry.can_be_moderated_by(user):
+        if is_association_staff(user) and entry.can_be_moderated_by(user):
             context["is_moderator"] = True
             context["open_reports"] = list(entry.reports.unresolved().select_related("reporter"))
     return render(request, "board/entry_detail.html", context)
@@ -377,7 +376,7 @@ def moderate(request, pk: int):
 def moderation_queue(request):
     """Pending entries and entries with open reports in the moderator's scope."""
     user = request.user
-    if not may_moderate(user):
+    if not is_association_staff(user):
         raise PermissionDenied
     in_scope = Entry.objects.moderated_by(user)
     pending = in_scope.filter(status=Entry.Status.PENDING).for_list().order_by("created_at", "pk")

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
-from atlas.accounts.models import CoordinatorRole, StaffRole
-from atlas.directory.models import Membership, Municipality
+from atlas.accounts.models import CoordinatorRole, StaffRole, in_staff_scope
+from atlas.directory.models import Municipality
 
 
 def is_staff_for(user, municipality: Municipality) -> bool:
@@ -18,13 +18,7 @@ def is_staff_for(user, municipality: Municipality) -> bool:
         return False
     if user.is_superuser:
         return True
-    roles = StaffRole.objects.of(user)
-    return (
-        roles.filter(country_id=municipality.country_id).exists()
-        or roles.filter(
-            network_id__in=Membership.objects.filter(municipality=municipality).values("network_id")
-        ).exists()
-    )
+    return Municipality.objects.filter(in_staff_scope(user, ""), pk=municipality.pk).exists()
 
 
 def can_edit(user, municipality: Municipality) -> bool:
