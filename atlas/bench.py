@@ -1,14 +1,17 @@
 """`make bench`: how fast the site answers on the full dataset, next to a reference.
 
     python -m atlas.bench measure --label SQLite --out .tmp/bench/sqlite.json
+    python -m atlas.bench measure --label PostgreSQL --load --out .tmp/bench/postgresql.json
     python -m atlas.bench report .tmp/bench/*.json --write docs/benchmarks.md
 
 `measure` loads the real dataset into the database the settings point at, serves the site
 with gunicorn on 127.0.0.1 (DEBUG off, static files collected) and measures it through HTTP
 and in headless Chromium. Each figure comes with a reference measured in the same run, so
 the gap to the limit reads as a ratio: the same bytes served as a static file by the same
-server, or the simplest query on the same table. `report` turns one JSON file per database
-into a table, prints it and writes it as Markdown.
+server, or the simplest query on the same table. With `--load` it then puts the site under
+load from a separate process (`atlas.loadgen`): 50 connections for 30 s on a mix of real
+pages, then as long on a small static file, the ceiling of that server. `report` turns one
+JSON file per database into tables, prints them and writes them as Markdown.
 
 This is a benchmark, not a test: nothing here fails the build, it reports what it sees.
 """
@@ -27,6 +30,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -35,6 +39,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from atlas.lib.browser import CHROMIUM_ARGS, chromium_path
+from atlas.loadgen import percentile
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 MAP_DATA = "/map/data/places.json"
@@ -53,6 +58,15 @@ BROWSER_RUNS = 5
 QUERIES_PER_KIND = 50
 MATCHMAKING_TOWNS = 100
 
+# Under load: a mix of real pages from many visitors at once (see measure_load).
+LOAD_CONNECTIONS = 50
+LOAD_SECONDS = 30
+LOAD_TIMEOUT = 10
+LOAD_TOWNS = 200
+LOAD_SEARCHES = 100
+HOME_PAGE = "/en/"
+API_URLS = ("/api/v1/municipalities/?country=SI", "/api/v1/partnerships/?limit=50")
+
 
 @dataclass
 class Figure:
@@ -70,10 +84,50 @@ class Figure:
 
 
 @dataclass
+class LoadRow:
+    """What one URL group got in a load run (latencies in ms, None without any answer)."""
+
+    group: str
+    requests: int
+    errors: dict[str, int]
+    requests_per_second: float
+    p50_ms: float | None
+    p90_ms: float | None
+    p99_ms: float | None
+    max_ms: float | None
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+
+@dataclass
+class LoadRun:
+    """One run of the load generator: its setting, how busy it was, and each group."""
+
+    name: str
+    connections: int
+    duration: float
+    seconds: float
+    timeout: float
+    peak_in_flight: int
+    cpu_percent: float
+    load_average: float | None
+    cpu_count: int | None
+    rows: list[LoadRow]
+
+    @property
+    def total(self) -> LoadRow:
+        return self.rows[-1]
+
+
+@dataclass
 class Run:
     label: str
     machine: dict[str, str]
     figures: list[Figure] = field(default_factory=list)
+    load: list[LoadRun] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def add(self, *args, **kwargs) -> None:
         figure = Figure(*args, **kwargs)
@@ -102,23 +156,6 @@ class Run:
                 reference_name=reference_name,
                 target=target_p95 if q == 95 else None,
             )
-
-
-def percentile(samples: list[float], q: float) -> float:
-    """The q-th percentile (0-100), by linear interpolation between closest ranks.
-
-    >>> percentile([1.0, 2.0, 3.0, 4.0], 50)
-    2.5
-    >>> percentile([5.0], 95)
-    5.0
-    """
-    ordered = sorted(samples)
-    if len(ordered) == 1:
-        return ordered[0]
-    position = (len(ordered) - 1) * q / 100
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 def format_value(figure: Figure) -> str:
@@ -460,7 +497,115 @@ def measure_browser(run: Run, port: int) -> None:
 MAP_DRAWN = "() => document.querySelector('atlas-map[data-state=ready]') !== null"
 
 
-def measure(label: str, out: Path) -> None:
+def load_targets(seed: int = 2026) -> dict[str, list[str]]:
+    """The pages of the mixed load run, from the data: the home page; municipality pages,
+    half of towns with partnerships (the ones people look up) and half of any; the map data;
+    search results for real names; and the API (see `api_check`)."""
+    from django.db.models import Q
+
+    from atlas.directory.models import Municipality
+
+    rng = random.Random(seed)
+    everyone = sorted(Municipality.objects.values_list("slug", flat=True))
+    twinned = sorted(
+        Municipality.objects.filter(
+            Q(partnerships_as_a__isnull=False) | Q(partnerships_as_b__isnull=False)
+        )
+        .distinct()
+        .values_list("slug", flat=True)
+    )
+    half = LOAD_TOWNS // 2
+    towns = rng.sample(twinned, min(half, len(twinned)))
+    rest = sorted(set(everyone) - set(towns))
+    towns += rng.sample(rest, min(LOAD_TOWNS - len(towns), len(rest)))
+    names = sorted(set(Municipality.objects.values_list("name", flat=True)))
+    searched = rng.sample(names, min(LOAD_SEARCHES, len(names)))
+    return {
+        "home": [HOME_PAGE],
+        "municipality": [MUNICIPALITY_PAGE.format(slug=slug) for slug in towns],
+        "map data": [MAP_DATA],
+        "search": [SEARCH_PAGE + quote(name) for name in searched],
+        "API": list(API_URLS),
+    }
+
+
+def api_check(port: int) -> str | None:
+    """Why the API cannot be part of the load run, or None when each URL answers 200."""
+    for path in API_URLS:
+        response = fetch(port, path)
+        if response.status != 200:
+            return (
+                f"The API was left out of the load run: GET {path} answered "
+                f"{response.status}, not 200."
+            )
+    return None
+
+
+def run_loadgen(port: int, name: str, groups: dict[str, list[str]], workdir: Path) -> LoadRun:
+    """The load generator as a process of its own, so it shares no interpreter lock."""
+    slug = name.replace(" ", "-")
+    targets, out = workdir / f"{slug}-targets.json", workdir / f"{slug}-result.json"
+    targets.write_text(json.dumps(groups), encoding="utf-8")
+    command = [sys.executable, "-m", "atlas.loadgen", str(targets), "--port", str(port)]
+    command += ["--connections", str(LOAD_CONNECTIONS), "--seconds", str(LOAD_SECONDS)]
+    command += ["--timeout", str(LOAD_TIMEOUT), "--out", str(out)]
+    subprocess.run(command, cwd=BASE_DIR, check=True)
+    result = json.loads(out.read_text(encoding="utf-8"))
+    rows = [LoadRow(group, **figures) for group, figures in result["groups"].items()]
+    if len(rows) > 1:
+        rows.append(LoadRow("all together", **result["total"]))
+    settings = {key: value for key, value in result.items() if key not in ("groups", "total")}
+    del settings["connections_opened"]
+    return LoadRun(name=name, rows=rows, **settings)
+
+
+def measure_load(run: Run, port: int, workdir: Path) -> None:
+    groups = load_targets()
+    note = api_check(port)
+    if note:
+        del groups["API"]
+        run.notes.append(note)
+        print(f"  NOTE: {note}", flush=True)
+    # Warm both workers on each group first (caches built after the data stamp changed, the
+    # search index): a load test measures the site in use, not its start.
+    warm = [paths[0] for paths in groups.values() for _ in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda path: fetch(port, path, {"Accept-Encoding": "gzip"}), warm))
+    for name, targets in (("pages", groups), ("static file", {"static file": [SMALL_STATIC]})):
+        load = run_loadgen(port, name, targets, workdir)
+        run.load.append(load)
+        print(
+            f"  Load, {name}: {load.connections} connections for {load.duration:.0f} s, "
+            f"{load.peak_in_flight} in flight at the peak, generator at "
+            f"{load.cpu_percent:.0f}% of a core",
+            flush=True,
+        )
+        for row in load.rows:
+            print(f"    {row.group:<16} {format_load_row(row)}", flush=True)
+
+
+def format_load_row(row: LoadRow) -> str:
+    def ms(value: float | None) -> str:
+        return "–" if value is None else f"{value:,.1f}"
+
+    return (
+        f"{row.requests:>7,} requests, {format_errors(row)} errors, "
+        f"{row.requests_per_second:,.1f}/s, p50 {ms(row.p50_ms)} p90 {ms(row.p90_ms)} "
+        f"p99 {ms(row.p99_ms)} max {ms(row.max_ms)} ms"
+    )
+
+
+def format_errors(row: LoadRow) -> str:
+    """The error count and, when there are any, their kinds.
+
+    >>> format_errors(LoadRow("home", 10, {"HTTP 500": 2, "timeout": 1}, 1.0, *[1.0] * 4))
+    '3 (HTTP 500: 2, timeout: 1)'
+    """
+    kinds = ", ".join(f"{kind}: {count:,}" for kind, count in sorted(row.errors.items()))
+    return f"{row.error_count:,}" + (f" ({kinds})" if kinds else "")
+
+
+def measure(label: str, out: Path, load: bool = False) -> None:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atlas.settings")
@@ -480,6 +625,9 @@ def measure(label: str, out: Path) -> None:
             "SECURE_SSL_REDIRECT": "0",
             "ALLOWED_HOSTS": "127.0.0.1",
             "STATIC_ROOT": str(static_root),
+            # Every request comes from 127.0.0.1: the API's per-client limit would answer
+            # the load test with 429s, which measures the limit, not the site.
+            "API_RATE_LIMIT": "0",
         }
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -499,6 +647,8 @@ def measure(label: str, out: Path) -> None:
             measure_search(run, port)
             measure_matchmaking(run, port)
             measure_browser(run, port)
+            if load:
+                measure_load(run, port, Path(temp))
 
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(asdict(run), indent=1), encoding="utf-8")
@@ -509,7 +659,12 @@ def measure(label: str, out: Path) -> None:
 
 def read_run(path: Path) -> Run:
     data = json.loads(path.read_text(encoding="utf-8"))
-    return Run(data["label"], data["machine"], [Figure(**f) for f in data["figures"]])
+    load = [
+        LoadRun(**{**r, "rows": [LoadRow(**row) for row in r["rows"]]})
+        for r in data.get("load", [])
+    ]
+    figures = [Figure(**f) for f in data["figures"]]
+    return Run(data["label"], data["machine"], figures, load, data.get("notes", []))
 
 
 def report_markdown(runs: list[Run]) -> str:
@@ -561,12 +716,91 @@ def report_markdown(runs: list[Run]) -> str:
             "",
             *lines,
             "",
+            *load_markdown(runs),
             "## Machine",
             "",
             *machine_lines,
             "",
         ]
     )
+
+
+def load_markdown(runs: list[Run]) -> list[str]:
+    """The load runs as a table of their own, with what shows the generator was not the
+    limit; nothing when no run was under load."""
+    loaded = [run for run in runs if run.load]
+    if not loaded:
+        return []
+    first = loaded[0].load[0]
+    header = ["Database", "URL group", "Requests", "Errors", "Requests/s"]
+    header += ["p50 ms", "p90 ms", "p99 ms", "Max ms"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    notes = []
+    for run in loaded:
+        for load in run.load:
+            for row in load.rows:
+                group = row.group
+                if load.name == "static file":
+                    group += " (reference)"
+                cells = [run.label, group, f"{row.requests:,}"]
+                cells.append(format_errors(row) + (" ✓" if row.error_count == 0 else " ✗"))
+                cells.append(f"{row.requests_per_second:,.1f}")
+                cells += [
+                    "–" if value is None else f"{value:,.1f}"
+                    for value in (row.p50_ms, row.p90_ms, row.p99_ms, row.max_ms)
+                ]
+                lines.append("| " + " | ".join(cells) + " |")
+        notes += [f"- {run.label}: {note}" for note in run.notes]
+        notes += generator_notes(run)
+    intro = (
+        f"On {', '.join(run.label for run in loaded)}: {first.connections} connections for "
+        f"{first.duration:.0f} s from a separate process (`atlas/loadgen.py`), each sending its "
+        "next request as soon as it has the answer. The requests take the URL groups in turn, "
+        f"so each group gets the same share: the home page, {LOAD_TOWNS} municipality pages "
+        f"(half of them twinned towns), the map data, search results for {LOAD_SEARCHES} real "
+        "names and two API lists. Then the same server serves a small static file to as many "
+        "connections for as long: the ceiling of this server and load generator together. "
+        "With two sync workers, all but two of the requests in flight wait their turn, so a "
+        "latency here is mostly that wait: about the connections divided by the requests per "
+        "second, whatever the page. It includes connecting, as these workers close each "
+        "connection after the answer. Requests per second count the whole run, its last "
+        "answers included. An error is a failed or lost connection, no answer within "
+        f"{first.timeout:.0f} s, or a status outside 2xx/3xx; ✓: none, the issue's target."
+    )
+    return ["## Under load", "", textwrap.fill(intro, 92), "", *lines, "", *notes] + (
+        [""] if notes else []
+    )
+
+
+def generator_notes(run: Run) -> list[str]:
+    """Whether the generator kept every connection busy, and how far the pages were from the
+    ceiling it reached with the static file."""
+    by_name = {load.name: load for load in run.load}
+    pages, static = by_name.get("pages"), by_name.get("static file")
+    if pages is None or static is None:
+        return []
+    ratio = static.total.requests_per_second / max(pages.total.requests_per_second, 0.1)
+    verdict = (
+        "the generator is not what limits the pages"
+        if ratio >= 2
+        else "the pages come close to what server and generator can do together"
+    )
+    busy = ""
+    if pages.load_average is not None and static.load_average is not None:
+        # The load average counts this benchmark's own earlier steps as well as other work.
+        busy = (
+            f" The machine's 1-minute load average was {pages.load_average:.1f} before the "
+            f"pages and {static.load_average:.1f} before the static file, on "
+            f"{pages.cpu_count} cores."
+        )
+    return [
+        f"- {run.label}: the load generator had {pages.peak_in_flight} of "
+        f"{pages.connections} requests in flight at the peak and used "
+        f"{pages.cpu_percent:.0f}% of one core on the pages, {static.cpu_percent:.0f}% on the "
+        f"static file; with the static file, server and generator reached "
+        f"{static.total.requests_per_second:,.0f} requests/s, ×{ratio:.1f} the pages' "
+        f"{pages.total.requests_per_second:,.0f}: {verdict}.{busy}"
+    ]
 
 
 def report(paths: list[Path], write: Path | None) -> None:
@@ -583,12 +817,18 @@ def main(argv: list[str] | None = None) -> None:
     measure_parser = commands.add_parser("measure", help="measure the database in the settings")
     measure_parser.add_argument("--label", required=True)
     measure_parser.add_argument("--out", type=Path, required=True)
+    measure_parser.add_argument(
+        "--load",
+        action="store_true",
+        help=f"then put the site under load: {LOAD_CONNECTIONS} connections for "
+        f"{LOAD_SECONDS} s on a mix of pages, and as long on a static file",
+    )
     report_parser = commands.add_parser("report", help="print and write the table")
     report_parser.add_argument("paths", nargs="+", type=Path)
     report_parser.add_argument("--write", type=Path)
     args = parser.parse_args(argv)
     actions: dict[str, Callable[[], None]] = {
-        "measure": lambda: measure(args.label, args.out),
+        "measure": lambda: measure(args.label, args.out, args.load),
         "report": lambda: report(args.paths, args.write),
     }
     actions[args.command]()
