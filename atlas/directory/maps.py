@@ -2,6 +2,7 @@
 
 import gzip
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
@@ -10,7 +11,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from atlas.directory.models import Municipality
-from atlas.lib.svgmap import View, ring_path
+from atlas.lib.svgmap import Point, View, ring_path, simplify
+
+# Outlines are kept at these levels of detail, in degrees: a view takes the coarsest whose
+# step is still under its tolerance, so a map of half the world does not project every
+# point of every coastline only to drop most of them.
+DETAIL_STEPS = (0.3, 0.1, 0.03, 0.01)
 
 
 @lru_cache(maxsize=1)
@@ -21,6 +27,37 @@ def basemap_countries() -> list[dict]:
             return json.load(file)["countries"]
     except OSError:
         return []
+
+
+@dataclass(frozen=True)
+class Outline:
+    """One ring of a country's outline: its bounding box and its points at each level."""
+
+    bbox: tuple[float, float, float, float]
+    full: list[Point]
+    levels: tuple[tuple[float, list[Point]], ...]  # (step, points), coarsest first
+
+    def points_for(self, view: View, tolerance: int) -> list[Point]:
+        pixels_per_degree = max(
+            view.width / (view.east - view.west), view.height / (view.north - view.south)
+        )
+        for step, points in self.levels:
+            if step * pixels_per_degree <= tolerance:
+                return points
+        return self.full
+
+
+@lru_cache(maxsize=1)
+def basemap_outlines() -> list[Outline]:
+    outlines = []
+    for country in basemap_countries():
+        for ring in country["rings"]:
+            points = [(lon, lat) for lon, lat in ring]
+            lons, lats = [lon for lon, _ in points], [lat for _, lat in points]
+            levels = tuple((step, simplify(points, step)) for step in DETAIL_STEPS)
+            bbox = (min(lons), min(lats), max(lons), max(lats))
+            outlines.append(Outline(bbox, points, levels))
+    return outlines
 
 
 def partner_map_svg(
@@ -40,15 +77,7 @@ def partner_map_svg(
         if partner.longitude is not None and partner.latitude is not None
     ]
     view = View.around([here, *(point for _, point in located)], width=width)
-    land = "".join(
-        path
-        for country in basemap_countries()
-        if view.overlaps(country["bbox"])
-        for path in (
-            ring_path(view, ring, relative=True, tolerance=tolerance) for ring in country["rings"]
-        )
-        if path
-    )
+    land = land_path(view, tolerance)
     x, y = view.project(here)
     lines, dots = [], []
     for partner, point in located:
@@ -67,4 +96,18 @@ def partner_map_svg(
         f'<g class="partners">{"".join(dots)}</g>'
         f'<circle class="town" cx="{x}" cy="{y}" r="7"><title>{escape(town.name)}</title></circle>'
         "</svg>"
+    )
+
+
+@lru_cache(maxsize=64)
+def land_path(view: View, tolerance: int | None) -> str:
+    """The land in `view` as one SVG path; a town's page asks for the same view again."""
+    if tolerance is None:
+        tolerance = 3 if view.east - view.west > 150 else 1
+    return "".join(
+        path
+        for outline in basemap_outlines()
+        if view.overlaps(outline.bbox)
+        for path in [ring_path(view, outline.points_for(view, tolerance), True, tolerance)]
+        if path
     )

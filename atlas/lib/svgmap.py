@@ -124,3 +124,19 @@ def ring_path(
     steps = " ".join(f"{x1 - x0} {y1 - y0}" for (x0, y0), (x1, y1) in pairwise(pixels))
     # A minus sign separates numbers by itself: "3-2" is the step (3, -2).
     return f"M{pixels[0][0]} {pixels[0][1]}l" + steps.replace(" -", "-") + "z"
+
+
+def simplify(ring: Sequence[Point], step: float) -> list[Point]:
+    """The ring without the points closer than `step` degrees (in longitude and in latitude)
+    to the last one kept: the same rule `ring_path` applies in pixels, done once ahead for a
+    view whose pixel is wider than `step`.
+
+    >>> simplify([(0, 0), (0.01, 0), (1, 1), (1, 1.5), (2, 0)], 0.6)
+    [(0, 0), (1, 1), (2, 0)]
+    """
+    kept = [ring[0]]
+    for lon, lat in ring[1:]:
+        last_lon, last_lat = kept[-1]
+        if abs(lon - last_lon) >= step or abs(lat - last_lat) >= step:
+            kept.append((lon, lat))
+    return kept
