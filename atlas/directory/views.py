@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from atlas.directory.forms import NetworkFilterForm, PartnershipFilterForm, SearchForm
 from atlas.directory.maps import partner_map_svg
 from atlas.directory.models import (
+    BuiltFromData,
     Country,
     Membership,
     Municipality,
@@ -44,12 +45,12 @@ def paginate(request, queryset, per_page: int):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def home(request):
+def home_figures(stamp) -> dict:
+    """The home page's counts, which only a change of the data changes."""
     focus = Country.objects.filter(code__in=FOCUS_COUNTRIES).annotate(
         municipality_count=MUNICIPALITY_COUNT
     )
-    context = {
-        "form": SearchForm(),
+    return {
         "counts": {
             "municipalities": Municipality.objects.count(),
             "partnerships": Partnership.objects.count(),
@@ -58,7 +59,13 @@ def home(request):
         },
         "focus_countries": sorted(focus, key=lambda c: FOCUS_COUNTRIES.index(c.code)),
     }
-    return render(request, "directory/home.html", context)
+
+
+_home_figures = BuiltFromData(home_figures)
+
+
+def home(request):
+    return render(request, "directory/home.html", {"form": SearchForm(), **_home_figures.get()})
 
 
 def search(request):
