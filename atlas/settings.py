@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "atlas.board",
     "atlas.exports",
     "atlas.widget",
+    "atlas.insights",
 ]
 
 MIDDLEWARE = [

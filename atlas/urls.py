@@ -15,6 +15,7 @@ urlpatterns = [
         path("", include("atlas.matchmaking.urls")),
         path("board/", include("atlas.board.urls")),
         path("", include("atlas.widget.urls")),
+        path("insights/", include("atlas.insights.urls")),
         path("municipalities/<slug:slug>/edit/", include("atlas.editing.urls")),
     ),
 ]
