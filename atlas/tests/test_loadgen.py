@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -183,8 +184,12 @@ def test_a_short_run_counts_every_500_and_nothing_else_as_an_error(tmp_path):
 
 
 def run_load(port: int, **options) -> dict:
+    """A short run, in a thread of its own: this one may already run the browser tests'
+    event loop (Playwright's), and a thread has one loop at most."""
     options = {"connections": 2, "seconds": 0.3, "timeout": 5.0, **options}
-    return asyncio.run(Load("127.0.0.1", port, {"page": ["/"]}, **options).run())
+    load = Load("127.0.0.1", port, {"page": ["/"]}, **options)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, load.run()).result()
 
 
 @contextlib.contextmanager
@@ -192,15 +197,16 @@ def raw_server(answer) -> Iterator[int]:
     """An asyncio server in a thread of its own; `answer(reader, writer)` serves a
     connection."""
     loop = asyncio.new_event_loop()
-    server = loop.run_until_complete(asyncio.start_server(answer, "127.0.0.1", 0))
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
+    start = asyncio.start_server(answer, "127.0.0.1", 0)
+    server = asyncio.run_coroutine_threadsafe(start, loop).result(5)
     try:
         yield server.sockets[0].getsockname()[1]
     finally:
+        loop.call_soon_threadsafe(server.close)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(5)
-        server.close()
         loop.close()
 
 
