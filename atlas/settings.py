@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "atlas.board",
     "atlas.exports",
     "atlas.widget",
+    "atlas.api",
     "atlas.insights",
 ]
 
@@ -183,6 +184,11 @@ STORAGES = {
         )
     },
 }
+
+# The public API (docs/api.md): at most this many requests a minute from one client IP
+# address (see CLIENT_IP_HEADER); 0 switches the limit off, as a load test from one
+# address needs.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "600"))
 
 # Where the built dataset lives (written by build_dataset, read by load_dataset).
 DATASET_DIR = Path(os.environ.get("DATASET_DIR", BASE_DIR / "data"))
