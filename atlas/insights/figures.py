@@ -59,6 +59,9 @@ class CountryFigures:
     last_edited: datetime | None = None
     partner_countries: Counter[str] = field(default_factory=Counter)
     start_years: Counter[int] = field(default_factory=Counter)
+    memberships: int = 0  # of its places in networks (not statistical regions)
+    membership_years: Counter[int] = field(default_factory=Counter)  # by the year joined
+    membership_networks: Counter[int] = field(default_factory=Counter)  # with a year, per id
     place_sources: Counter[int] = field(default_factory=Counter)  # source id -> places
     partnership_sources: Counter[int] = field(default_factory=Counter)  # -> partnerships
 
@@ -160,6 +163,10 @@ class Insights:
     with_activity: int = 0
     activities: int = 0
     activity_years: Counter[int] = field(default_factory=Counter)
+    memberships: int = 0
+    membership_years: Counter[int] = field(default_factory=Counter)
+    membership_networks: Counter[int] = field(default_factory=Counter)
+    network_names: dict[int, str] = field(default_factory=dict)  # of networks with members
     pairs: Counter[tuple[str, str]] = field(default_factory=Counter)  # (lower, higher) code
     sources: list[SourceFigures] = field(default_factory=list)
     last_edited: datetime | None = None
@@ -184,6 +191,7 @@ class Insights:
         insights._count_pairs()
         insights._count_regions()
         insights._count_activities()
+        insights._count_memberships()
         insights._count_sources()
         insights._analyse_network()
         return insights
@@ -327,6 +335,24 @@ class Insights:
         ):
             self.activity_years[year] += n
             self.activities += n
+
+    def _count_memberships(self) -> None:
+        """Memberships in networks by the year the place joined (`start_year`), per country
+        and per network, in one grouped query. Statistical regions are left out: no town
+        joins its region, and their memberships have no year."""
+        for code, network, name, year, n in (
+            Membership.objects.exclude(network__kind=Network.Kind.STATISTICAL_REGION)
+            .order_by()
+            .values_list("municipality__country_id", "network_id", "network__name", "start_year")
+            .annotate(n=Count("pk"))
+        ):
+            self.network_names[network] = name
+            country = self.countries[code]
+            for figures in (self, country):
+                figures.memberships += n
+                if year is not None:
+                    figures.membership_years[year] += n
+                    figures.membership_networks[network] += n
 
     def _count_sources(self) -> None:
         places: Counter[int] = Counter()

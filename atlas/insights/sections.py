@@ -5,12 +5,14 @@ function as the page, without the page's limit on rows."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.urls import get_script_prefix, reverse
 from django.utils.formats import number_format
+from django.utils.text import get_text_list
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django_countries import countries as country_names
@@ -406,7 +408,7 @@ def decades_table(insights: Insights, code: str | None = None, limit: int | None
             n = sum(years[y] for y in range(decade, decade + 10))
             rows.append([f"{decade}–{decade + 9}", n, maybe_percent(ratio(n, total))])
     if unknown:
-        rows.append([_("unknown"), unknown, maybe_percent(ratio(unknown, total))])
+        rows.append([None, unknown, maybe_percent(ratio(unknown, total))])
     name = "start-decades"
     return Table(name, _("Partnerships by decade of their start"), columns, rows, no_data())
 
@@ -431,8 +433,8 @@ def decades_figure(insights: Insights, code: str | None = None) -> Figure:
     table = decades_table(insights, code)
     _years, unknown, total = start_years(insights, code)
     data = [
-        Datum(row[0], row[1], integer(row[1]), unknown=(i == len(table.rows) - 1 and unknown > 0))
-        for i, row in enumerate(table.rows)
+        Datum(row[0] or _("unknown"), row[1], integer(row[1]), unknown=row[0] is None)
+        for row in table.rows
     ]
     known = total - unknown
     note = (
@@ -521,6 +523,136 @@ def activities_figure(insights: Insights) -> Figure:
                 title=_("Recorded activities by year"),
                 description=note,
                 empty_text=_("No activity is recorded yet."),
+            )
+        ],
+        note=note,
+    )
+
+
+def membership_figures(insights: Insights, code: str | None) -> Insights | CountryFigures:
+    return insights.countries[code] if code else insights
+
+
+def membership_years_table(
+    insights: Insights, code: str | None = None, limit: int | None = None
+) -> Table:
+    """Memberships in networks by the year joined, every year from the first to the last,
+    and those of an unknown year last (an empty cell in the CSV)."""
+    figures = membership_figures(insights, code)
+    years, total = figures.membership_years, figures.memberships
+    unknown = total - sum(years.values())
+    columns = [
+        Column("year_joined", _("Year joined")),
+        Column("memberships", _("Memberships"), numeric=True),
+        Column("share_percent", _("Share of all"), numeric=True),
+    ]
+    rows: list[list] = []
+    if years:
+        rows = [
+            [str(year), years[year], maybe_percent(ratio(years[year], total))]
+            for year in range(min(years), max(years) + 1)
+        ]
+    if unknown:
+        rows.append([None, unknown, maybe_percent(ratio(unknown, total))])
+    return Table(
+        "membership-years",
+        _("Memberships in networks by the year joined"),
+        columns,
+        rows,
+        no_memberships(),
+    )
+
+
+def no_memberships() -> str:
+    return _("No membership of a network is recorded yet.")
+
+
+NAMED_NETWORKS = 3
+
+
+def networks_text(insights: Insights, networks: Counter[int]) -> str:
+    """The networks whose lists give the years, most years first: "Covenant of Mayors
+    (9,784) and LAG Srce Slovenije (1)"; beyond three, "and 4 other networks"."""
+    ordered = sorted(networks.items(), key=lambda item: (-item[1], item[0]))
+    # Each name is isolated (FSI … PDI), so a right-to-left mark in one cannot turn the
+    # rest of the sentence around.
+    names = [
+        _("%(network)s (%(count)s)")
+        % {"network": f"\u2068{insights.network_names[pk]}\u2069", "count": integer(n)}
+        for pk, n in ordered[:NAMED_NETWORKS]
+    ]
+    others = len(ordered) - NAMED_NETWORKS
+    if others > 0:
+        names.append(
+            ngettext("%(count)s other network", "%(count)s other networks", others)
+            % {"count": integer(others)}
+        )
+    return get_text_list(names, _("and"))
+
+
+def membership_years_figure(insights: Insights, code: str | None = None) -> Figure:
+    table = membership_years_table(insights, code)
+    figures = membership_figures(insights, code)
+    total = figures.memberships
+    known = sum(figures.membership_years.values())
+    unknown = total - known
+    data = [
+        Datum(row[0] or _("unknown"), row[1], integer(row[1]), unknown=row[0] is None)
+        for row in table.rows
+    ]
+    numbers = {
+        "known": integer(known),
+        "total": integer(total),
+        "share": percent(ratio(known, total)),
+        "unknown": integer(unknown),
+        "unknown_share": percent(ratio(unknown, total)),
+        "networks": networks_text(insights, figures.membership_networks),
+    }
+    if not total:
+        note = no_memberships()
+    else:
+        if known and unknown:
+            years = _(
+                "The year joined is known for %(known)s of %(total)s memberships (%(share)s), "
+                "in %(networks)s; the other %(unknown)s (%(unknown_share)s) are shown as "
+                "“unknown”: the other lists of members do not say when a town joined."
+            )
+        elif known:
+            years = ngettext(
+                "The year joined is known for %(total)s membership, in %(networks)s.",
+                "The year joined is known for all %(total)s memberships, in %(networks)s.",
+                total,
+            )
+        else:
+            years = ngettext(
+                "No list of members says when a town joined: %(total)s membership is shown "
+                "as “unknown”.",
+                "No list of members says when a town joined: all %(total)s memberships are "
+                "shown as “unknown”.",
+                total,
+            )
+        note = (
+            _(
+                "Towns' memberships in networks – associations, local action groups, "
+                "initiatives – by the year the town joined: membership of a network, not "
+                "twinning between two towns. Statistical regions are left out, as no town "
+                "joins its region."
+            )
+            + " "
+            + years % numbers
+        )
+    return Figure(
+        id="memberships",
+        title=_("Network memberships by year joined"),
+        table=table,
+        csv_url=csv_url("membership-years", code),
+        charts=[
+            chart_columns(
+                data,
+                chart_id="chart-membership-years",
+                title=_("Network memberships by year joined, and those whose year is unknown"),
+                description=note,
+                empty_text=no_memberships(),
             )
         ],
         note=note,
@@ -1214,6 +1346,7 @@ TABLES: dict[str, Callable[..., Table]] = {
     "start-decades": decades_table,
     "start-years": years_table,
     "activity-years": activity_years_table,
+    "membership-years": membership_years_table,
     "network": network_table,
     "towns": towns_table,
     "components": components_table,
@@ -1229,6 +1362,7 @@ COUNTRY_TABLES: dict[str, Callable[..., Table]] = {
     "regions": regions_table,
     "start-decades": decades_table,
     "start-years": years_table,
+    "membership-years": membership_years_table,
     "towns": towns_table,
     "sources": country_sources_table,
 }

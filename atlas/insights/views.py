@@ -41,6 +41,7 @@ def overview(request):
         "matrix_figure": sections.matrix_figure(insights),
         "pairs_figure": sections.pairs_figure(insights),
         "decades_figure": sections.decades_figure(insights),
+        "memberships_figure": sections.membership_years_figure(insights),
         "activities_figure": sections.activities_figure(insights),
         "country_links": country_links(insights),
         "network": insights.network,
@@ -99,6 +100,7 @@ def country(request, code: str):
         if figures.municipalities
         else None,
         "decades_figure": sections.decades_figure(insights, code),
+        "memberships_figure": sections.membership_years_figure(insights, code),
         "towns_figure": sections.towns_figure(insights, code),
         "sources_figure": sections.Figure(
             id="sources",

@@ -186,28 +186,46 @@ def column_chart(
     baseline = top + plot_height
     scale = _scale(data, max_value)
     label_every = max(1, math.ceil(max(len(shorten(d.label, 16)) for d in ordered) * 6.2 / slot))
-    show_values = max(len(d.shown) for d in ordered) * 6.2 <= slot
+    # Values are written above their columns where they fit with a gap between them, else
+    # smaller, else not at all (the tooltips and the table have them); the unknown always.
+    value_chars = max(len(d.shown) for d in ordered)
+    value_size = next((size for size in (12, 10) if value_chars * 0.52 * size + 4 <= slot), None)
+    size_attribute = f' font-size="{value_size}"' if value_size and value_size != 12 else ""
+
+    def middle_of(i: int, datum: Datum) -> float:
+        return left + slot * (i + (0.6 if datum.unknown and known else 0)) + slot / 2
+
+    # The first unknown label always shows; a known label that would run into it does not.
+    labels_end: float = width - right
+    if unknown:
+        label = shorten(unknown[0].label, 16)
+        at = _within(middle_of(len(known), unknown[0]), label, left, width - right)
+        labels_end = at - len(label) * CHAR_WIDTH / 2 - 4
     parts = [_open(chart_id, width, height, title, description)]
     if unknown:
         parts.append(_hatch(chart_id))
     for i, datum in enumerate(ordered):
-        x = left + slot * (i + (0.6 if datum.unknown and known else 0))
-        middle = x + slot / 2
+        middle = middle_of(i, datum)
         bar = plot_height * scale(datum.value)
         parts.append(
             f"<g><title>{escape(datum.title or datum.label)}: {escape(datum.shown)}</title>"
             f'<rect x="{_f(middle - bar_width / 2)}" y="{_f(baseline - bar)}" '
             f'width="{_f(bar_width)}" height="{_f(bar)}" {_fill(chart_id, datum)}/>'
         )
-        if show_values or datum.unknown:
+        if value_size or datum.unknown:
+            at = _within(middle, datum.shown, left, width - right)
             parts.append(
-                f'<text x="{_f(middle)}" y="{_f(baseline - bar - 5)}" text-anchor="middle" '
-                f'fill="{INK}">{escape(datum.shown)}</text>'
+                f'<text x="{_f(at)}" y="{_f(baseline - bar - 5)}" text-anchor="middle" '
+                f'fill="{INK}"{size_attribute}>{escape(datum.shown)}</text>'
             )
-        if datum.unknown or i % label_every == 0:
+        label = shorten(datum.label, 16)
+        at = _within(middle, label, left, width - right)
+        if datum.unknown or (
+            i % label_every == 0 and at + len(label) * CHAR_WIDTH / 2 <= labels_end
+        ):
             parts.append(
-                f'<text x="{_f(middle)}" y="{baseline + 17}" text-anchor="middle" '
-                f'fill="{INK}">{escape(shorten(datum.label, 16))}</text>'
+                f'<text x="{_f(at)}" y="{baseline + 17}" text-anchor="middle" '
+                f'fill="{INK}">{escape(label)}</text>'
             )
         parts.append("</g>")
     parts.append(
@@ -291,6 +309,17 @@ def heat_map(
             )
     parts.append("</svg>")
     return Svg("".join(parts))
+
+
+def _within(middle: float, text: str, low: float, high: float) -> float:
+    """Where to centre `text` under or over a column at `middle` so that it stays between
+    `low` and `high`: the label of the last column would otherwise run off the picture.
+
+    >>> _within(590, "unknown", 0, 600), _within(300, "unknown", 0, 600)
+    (575.5, 300)
+    """
+    half = len(text) * CHAR_WIDTH / 2
+    return min(max(middle, low + half), high - half)
 
 
 def _open(chart_id: str, width: float, height: float, title: str, description: str) -> str:

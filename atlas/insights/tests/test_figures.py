@@ -91,6 +91,30 @@ def test_activities_are_counted_by_year_and_the_silent_partnerships_are_known(wo
     assert insights.countries["AT"].latest_activity == world["kranj-villach"].last_activity
 
 
+def test_memberships_are_counted_by_the_year_joined_with_the_unknown_apart(world):
+    insights = build()
+    slovenia, austria = insights.countries["SI"], insights.countries["AT"]
+    covenant = world["covenant"].pk
+
+    assert insights.memberships == 6
+    assert dict(insights.membership_years) == {2011: 1, 2013: 3}
+    assert dict(insights.membership_networks) == {covenant: 4}
+    assert insights.network_names[covenant] == "Covenant of Mayors"
+    # Kamnik in the Covenant (2011) and its coordinator, Kranj (2013), Bled's association.
+    assert (slovenia.memberships, dict(slovenia.membership_years)) == (4, {2011: 1, 2013: 1})
+    assert (austria.memberships, dict(austria.membership_years)) == (2, {2013: 2})
+    assert insights.countries["DE"].memberships == 0
+
+
+def test_statistical_regions_and_deleted_memberships_are_not_memberships_joined(world):
+    insights = build()
+
+    # Kamnik's statistical region and Andechs's deleted adhesion of 2010 count nowhere.
+    assert 2010 not in insights.membership_years
+    assert insights.countries["DE"].membership_years == {}
+    assert insights.countries["SI"].memberships == 4
+
+
 def test_sources_are_counted_per_country_and_in_all(world):
     insights = build()
     by_key = {source.key: source for source in insights.sources}

@@ -1,15 +1,18 @@
 import csv
 import io
 import re
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
-from atlas.directory.models import Activity, DataStamp
+from atlas.directory.models import Activity, DataStamp, Network
 from atlas.insights.tests.conftest import grow
+from conftest import make_membership, make_municipality, make_network
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +142,115 @@ def test_activities_over_time_say_how_many_partnerships_have_none(client, world)
     assert "for the other 4 (80.0 %) no activity is recorded" in page
 
 
+def test_network_memberships_by_year_joined_show_the_unknown_and_say_it_is_not_twinning(
+    client, world
+):
+    response = client.get(reverse("insights"))
+
+    page = text(response)
+    assert "Network memberships by year joined" in page
+    assert "membership of a network, not twinning between two towns" in page
+    assert (
+        "The year joined is known for 4 of 6 memberships (66.7 %), in "
+        "\u2068Covenant of Mayors\u2069 (4); the other 2 (33.3 %) are shown as “unknown”"
+    ) in page
+    assert re.search(r"2011 1 16\.7 % 2012 0 0\.0 % 2013 3 50\.0 % unknown 2 33\.3 %", page)
+    chart = re.search(
+        r'<svg[^>]*id="chart-membership-years".*?</svg>', response.content.decode(), re.S
+    )
+    assert 'class="chart-unknown"' in chart[0]
+    assert ">2012</text>" in chart[0] and ">unknown</text>" in chart[0]
+    # The partnerships' decades are still there, before it.
+    assert page.index("Partnerships by decade of their start") < page.index(
+        "Network memberships by year joined"
+    )
+
+
+def test_a_country_page_shows_its_towns_memberships_by_year_joined(client, world):
+    slovenia = text(client.get(reverse("insights-country", args=["si"])))
+    austria = text(client.get(reverse("insights-country", args=["at"])))
+    germany = text(client.get(reverse("insights-country", args=["de"])))
+
+    assert "The year joined is known for 2 of 4 memberships (50.0 %)" in slovenia
+    assert re.search(r"2011 1 25\.0 % 2012 0 0\.0 % 2013 1 25\.0 % unknown 2 50\.0 %", slovenia)
+    assert "The year joined is known for all 2 memberships, in" in austria
+    assert "No membership of a network is recorded yet." in germany
+
+
+def test_the_membership_csvs_list_every_year_and_the_unknown_as_an_empty_cell(client, world):
+    everywhere = client.get(reverse("insights-csv", args=["membership-years"]))
+    slovenia = client.get(reverse("insights-country-csv", args=["si", "membership-years"]))
+    germany = client.get(reverse("insights-country-csv", args=["de", "membership-years"]))
+
+    assert everywhere["Content-Disposition"] == (
+        'attachment; filename="insights-membership-years.csv"'
+    )
+    assert everywhere.content.decode().splitlines() == [
+        "year_joined,memberships,share_percent",
+        "2011,1,16.7",
+        "2012,0,0.0",
+        "2013,3,50.0",
+        ",2,33.3",
+    ]
+    assert [(r["year_joined"], r["memberships"]) for r in csv_rows(slovenia)] == [
+        ("2011", "1"),
+        ("2012", "0"),
+        ("2013", "1"),
+        ("", "2"),
+    ]
+    assert germany.content.decode() == "year_joined,memberships,share_percent\n"
+    # The same columns in every language.
+    assert client.get("/sl/insights/membership-years.csv").content == everywhere.content
+
+
+def test_the_note_names_the_three_networks_with_most_years_and_counts_the_others(client, world):
+    for i, (name, members) in enumerate([("Alps", 3), ("Danube", 2), ("Karst", 1), ("Sava", 1)]):
+        network = make_network(name)
+        for j in range(members):
+            make_membership(network, make_municipality(f"Town {i}-{j}", "HR"), start_year=2020)
+    boulder = world["boulder"]
+    make_membership(make_network("Sister Cities International"), boulder)
+    DataStamp.touch()
+
+    page = text(client.get(reverse("insights")))
+    united_states = text(client.get(reverse("insights-country", args=["us"])))
+
+    assert (
+        "in \u2068Covenant of Mayors\u2069 (4), \u2068Alps\u2069 (3), \u2068Danube\u2069 (2) "
+        "and 2 other networks;"
+    ) in page
+    assert (
+        "No list of members says when a town joined: 1 membership is shown as “unknown”."
+    ) in united_states
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        '<script>alert("x")</script>',
+        "\u202eSrce Slovenije\u202c & <b>LAG</b>",
+        "%(count)s %s {{ name }}",
+        "L" * 300,
+    ],
+)
+def test_hostile_network_names_are_escaped_in_the_note_and_the_chart(client, world, name):
+    network = make_network(name, kind=Network.Kind.LOCAL_ACTION_GROUP)
+    make_membership(network, world["bled"], start_year=2015)
+    DataStamp.touch()
+
+    for url in (reverse("insights"), reverse("insights-country", args=["si"])):
+        response = client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "<script>alert" not in html and "<b>LAG" not in html
+        # Named in the note, whole, and isolated so that it cannot reorder the sentence.
+        assert f"\u2068{escape(name)}\u2069 (1)" in html
+        chart = re.search(r'<svg[^>]*id="chart-membership-years".*?</svg>', html, re.S)
+        assert "<script>" not in chart[0] and "<b>" not in chart[0]
+        ET.fromstring(chart[0])  # still well-formed
+        assert "2015 1" in text(response)
+
+
 def test_an_empty_atlas_says_so_instead_of_failing(client, db):
     response = client.get(reverse("insights"))
 
@@ -146,6 +258,7 @@ def test_an_empty_atlas_says_so_instead_of_failing(client, db):
     page = text(response)
     assert "No data to show yet." in page
     assert "No activity is recorded yet." in page
+    assert "No membership of a network is recorded yet." in page
     for url in PAGES[2:]:
         assert client.get(url).status_code == 200
 
@@ -430,6 +543,8 @@ def count_queries(client, url: str) -> int:
         "/en/insights/countries.csv",
         "/en/insights/towns.csv",
         "/en/insights/si/regions.csv",
+        "/en/insights/membership-years.csv",
+        "/en/insights/si/membership-years.csv",
         "/en/insights/revival.csv",
         "/en/insights/revival-countries.csv",
     ],

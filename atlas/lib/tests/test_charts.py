@@ -1,3 +1,4 @@
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
@@ -132,6 +133,37 @@ def test_many_columns_keep_every_value_in_their_tooltips_but_thin_out_labels():
     assert len(tooltips) == len(data)
     assert "1950" in texts(svg)
     assert len([t for t in texts(svg) if t.isdigit() and len(t) == 4]) < len(data)
+
+
+def test_the_label_and_value_of_the_last_column_stay_inside_the_chart():
+    data = [Datum(str(year), 1311, "1,311") for year in range(2007, 2024)]
+    svg = column_chart(
+        [*data, Datum("unknown", 8229, "8,229", unknown=True)], chart_id="y", title="Y"
+    )
+
+    width = float(parse(svg).attrib["width"])
+    # Centred, with about 7 pixels a character, each ends before the right edge.
+    for text in ("unknown", "8,229"):
+        element = next(t for t in parse(svg).iter(f"{SVG}text") if t.text == text)
+        assert float(element.attrib["x"]) + len(text) * 7 / 2 <= width
+    # ... and no year's label runs into it (4 pixels apart at least).
+    labels = [(float(t.attrib["x"]), t.text or "") for t in parse(svg).iter(f"{SVG}text")]
+    below = sorted((x, text) for x, text in labels if text == "unknown" or text.isdigit())
+    assert below[-1][1] == "unknown"
+    for (x1, a), (x2, b) in itertools.pairwise(below):
+        assert x1 + len(a) * 7 / 2 + 4 <= x2 - len(b) * 7 / 2, (a, b)
+
+
+def test_values_too_wide_for_their_columns_are_written_smaller_or_only_in_the_tooltips():
+    def values(count: int) -> list[ET.Element]:
+        data = [Datum(str(i), 1311, "1,311") for i in range(count)]
+        svg = column_chart([*data, Datum("?", 9, unknown=True)], chart_id="v", title="V")
+        return [t for t in parse(svg).iter(f"{SVG}text") if t.text == "1,311"]
+
+    assert values(5) and all("font-size" not in t.attrib for t in values(5))
+    # 18 columns in 600 pixels: "1,311" fits only at a smaller size, with a gap.
+    assert len(values(17)) == 17 and all(t.attrib["font-size"] == "10" for t in values(17))
+    assert values(60) == []
 
 
 def test_the_heat_map_writes_each_value_in_its_cell_and_names_both_sides_in_the_tooltip():
