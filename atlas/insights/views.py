@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -210,6 +210,11 @@ def revival(request):
     )
     context.update(
         years=form.chosen_years,
+        # Its own plural: "for 1 year", "for 3 years" take other forms in our languages.
+        duration=ngettext(
+            "for %(years)s year or more", "for %(years)s years or more", form.chosen_years
+        )
+        % {"years": form.chosen_years},
         total_text=sections.integer(page.paginator.count),
         country_name=sections.country_name(insights, form.chosen_country)
         if form.chosen_country

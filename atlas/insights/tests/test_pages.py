@@ -405,6 +405,21 @@ def test_the_revival_list_takes_the_number_of_years_and_a_country(client, world)
     assert "— Germany" in text(germany)
 
 
+@pytest.mark.parametrize(
+    ("language", "years", "words"),
+    [
+        ("en", 1, "for 1 year or more"),
+        ("sl", 3, "že 3 leta ali več"),
+        ("sl", 5, "že 5 let ali več"),
+        ("cs", 1, "po dobu 1 roku nebo déle"),
+        ("de", 1, "seit 1 Jahr oder länger"),
+    ],
+)
+def test_the_revival_list_says_the_years_in_the_right_form(client, world, language, years, words):
+    response = client.get(f"/{language}/insights/revival/", {"years": years})
+    assert words in text(response)
+
+
 def test_the_revival_list_is_paginated(client, world):
     grow(world, 60)
 
