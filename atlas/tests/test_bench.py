@@ -1,12 +1,9 @@
 """The benchmark's own logic: which queries and pages it sends and how it reports (`make
 bench` runs the measurements themselves on the full dataset)."""
 
-import contextlib
 import json
-import threading
-from collections.abc import Iterator
 from dataclasses import asdict
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from atlas.bench import (
     API_URLS,
@@ -21,7 +18,7 @@ from atlas.bench import (
     report_markdown,
     search_queries,
 )
-from conftest import make_municipality, make_partnership
+from conftest import local_http_server, make_municipality, make_partnership
 
 
 def test_the_report_shows_each_figure_per_database_with_its_ratio_and_target():
@@ -177,8 +174,7 @@ def test_the_api_is_left_out_of_the_load_with_a_note_when_it_does_not_answer():
     )
 
 
-@contextlib.contextmanager
-def http_server(status: int) -> Iterator[int]:
+def http_server(status: int):
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
             self.send_response(status)
@@ -188,11 +184,4 @@ def http_server(status: int) -> Iterator[int]:
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
+    return local_http_server(Handler)

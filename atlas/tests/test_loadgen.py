@@ -10,12 +10,13 @@ import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from atlas.loadgen import GroupStats, Load, error_kind, percentile, read_targets
+from conftest import local_http_server
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -143,26 +144,13 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-@contextlib.contextmanager
-def http_server() -> Iterator[int]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def test_a_short_run_counts_every_500_and_nothing_else_as_an_error(tmp_path):
     targets = tmp_path / "targets.json"
     targets.write_text(
         json.dumps({"pages": ["/ok", "/moved", "/chunked"], "broken": ["/fail"]}),
         encoding="utf-8",
     )
-    with http_server() as port:
+    with local_http_server(Handler) as port:
         # As `make bench` runs it: a process of its own.
         command = [sys.executable, "-m", "atlas.loadgen", str(targets), "--port", str(port)]
         command += ["--connections", "4", "--seconds", "1"]
