@@ -43,6 +43,17 @@ def database_from_env() -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+        # Saves at the same moment wait for each other instead of failing with "database is
+        # locked" (docs/deploy.md): a write transaction takes the write lock when it
+        # begins, before it reads, so two never deadlock; a writer waits up to `timeout`
+        # seconds for the lock; and in WAL mode readers and the writer do not block
+        # each other. NORMAL is durable in WAL mode except for the last commits on a
+        # power cut, never corrupting.
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
     }
 
 
