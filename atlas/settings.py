@@ -207,6 +207,9 @@ DATASET_DIR = Path(os.environ.get("DATASET_DIR", BASE_DIR / "data"))
 # Where `export_data` writes the full files offered on the "Download the data" page.
 EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / "var" / "exports"))
 
+# Where `backup_data` writes the database's backups unless told a file (docs/deploy.md).
+BACKUP_ROOT = Path(os.environ.get("BACKUP_ROOT", BASE_DIR / "var" / "backups"))
+
 # The interactive map draws the bundled country outlines, so it needs no outside server.
 # A deployment that wants an online basemap sets a tile URL such as
 # https://tile.openstreetmap.org/{z}/{x}/{y}.png (mind the tile server's usage policy).
