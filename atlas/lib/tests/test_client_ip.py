@@ -10,7 +10,9 @@ def request(forwarded_for: str | None = None, remote_addr: str = PROXY):
     headers = {"REMOTE_ADDR": remote_addr}
     if forwarded_for is not None:
         headers["HTTP_X_FORWARDED_FOR"] = forwarded_for
-    return RequestFactory().get("/", **headers)
+    made = RequestFactory().get("/")
+    made.META.update(headers)
+    return made
 
 
 def test_without_a_trusted_proxy_the_header_is_ignored(settings):
