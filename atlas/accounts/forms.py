@@ -37,9 +37,11 @@ class PasswordGuesses:
 
     def __init__(self, request, email: str) -> None:
         ip = client_ip(request)
+        # Without an address (the form's own error) only the client's ceiling counts.
+        self.address_key = f"{ip} {email}" if email else None
         self.limits = [(LOGIN_FAILURES_PER_CLIENT, ip)]
-        if email:
-            self.limits.insert(0, (LOGIN_FAILURES_PER_CLIENT_AND_ADDRESS, f"{ip} {email}"))
+        if self.address_key:
+            self.limits.append((LOGIN_FAILURES_PER_CLIENT_AND_ADDRESS, self.address_key))
 
     def check(self) -> None:
         """Refuse, with the longest wait, while any of the limits is used up."""
@@ -54,9 +56,8 @@ class PasswordGuesses:
     def count_success(self) -> None:
         """The owner got in: forget the address's failures from this client (the client's
         ceiling keeps counting, or one good account would unlock guessing at others)."""
-        limit, key = self.limits[0]
-        if limit is LOGIN_FAILURES_PER_CLIENT_AND_ADDRESS:
-            limit.reset(key)
+        if self.address_key:
+            LOGIN_FAILURES_PER_CLIENT_AND_ADDRESS.reset(self.address_key)
 
 
 def wait_message(seconds: int) -> str:
@@ -155,8 +156,8 @@ class LoginForm(AuthenticationForm):
 
 class ChangePasswordForm(PasswordChangeForm):
     """Django's form (current password, new one twice, the validators of sign-up), with
-    wrong current passwords counted with the failed logins of the address: someone at an
-    unattended, logged-in computer must not guess the password here either."""
+    wrong current passwords counted with the failed logins of the address from this client:
+    someone at an unattended, logged-in computer must not guess the password here either."""
 
     def __init__(self, *args, request, **kwargs):
         self.request = request

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from atlas.accounts.checks import check_trusted_proxy
 from atlas.lib import ratelimit
 from conftest import make_user
 
@@ -137,3 +138,13 @@ def test_wrong_passwords_when_changing_it_lock_that_client_not_the_owners_login(
 
     assert throttled("ana@example.org", PASSWORD, REMOTE_ADDR=ATTACKER_IP)
     assert logged_in("ana@example.org", PASSWORD, REMOTE_ADDR=OWNER_IP)
+
+
+def test_check_deploy_warns_when_the_proxy_is_expected_but_not_trusted(settings):
+    """The repro's deployment: behind nginx with no trusted proxy set."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert [warning.id for warning in check_trusted_proxy(None)] == ["atlas.W001"]
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert check_trusted_proxy(None) == []
