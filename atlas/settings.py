@@ -62,7 +62,9 @@ def cache_from_url(url: str) -> dict[str, Any]:
     >>> cache_from_url("locmem://")["BACKEND"]
     'django.core.cache.backends.locmem.LocMemCache'
     """
-    scheme, _, rest = url.partition("://")
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        scheme = ""
     if scheme == "db" and rest:
         return {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
