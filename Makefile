@@ -53,7 +53,8 @@ $(INSTALLED): pyproject.toml | $(PYTHON)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
-# Migrate always (a no-op when up to date). Load the dataset only when the data, the
+# Migrate always (a no-op when up to date), and make the database cache's table when the
+# cache is the database (a no-op otherwise). Load the dataset only when the data, the
 # migrations or the loader changed since the last successful load into this database, or
 # when its SQLite file is gone. One stamp per database (keyed on what the settings resolve
 # to, so switching DATABASE_URL works) holds the hash of what was loaded into it.
@@ -67,6 +68,7 @@ database: $(INSTALLED)
 	inputs=$$(sha256sum /dev/null $(LOAD_INPUTS) | sha256sum | cut -c1-64); \
 	echo "==> Migrating"; \
 	$(MANAGE) migrate --noinput; \
+	$(MANAGE) createcachetable; \
 	if [ -z "$(DATA_FILES)" ]; then \
 		echo "==> No dataset in $(DATASET_DIR)/: nothing to load"; \
 	elif [ -z "$$gone" ] && [ "$$(cat "$$stamp" 2>/dev/null)" = "$$inputs" ]; then \
@@ -84,7 +86,7 @@ run: $(INSTALLED) translations database ## Install, migrate, load the dataset, s
 	@echo "==> Serving on http://127.0.0.1:8000/"
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: lint check translations test-sqlite test-postgres ## Lint, check, and test on SQLite and PostgreSQL
+test: lint check translations test-sqlite test-postgres ## Lint, check, and test on SQLite, PostgreSQL and Redis
 
 lint: $(INSTALLED) ## Check formatting and lint with ruff, check types with mypy
 	@echo "==> ruff format --check"
@@ -106,14 +108,18 @@ check: $(INSTALLED) ## Django system checks and no missing migrations
 	@echo "==> manage.py makemigrations --check"
 	$(MANAGE) makemigrations --check --dry-run
 
-# The settings pick SQLite unless DATABASE_URL or DB_NAME is set: unset them here.
+# The settings pick SQLite unless DATABASE_URL or DB_NAME is set: unset them here. The tests
+# cache in memory unless CACHE_URL is set (see conftest.py); a throwaway Redis server
+# (scripts/with-redis) serves the tests of Redis itself.
 test-sqlite: $(INSTALLED) translations ## Run the tests on SQLite
 	@echo "==> pytest on SQLite"
-	env -u DATABASE_URL -u DB_NAME $(PYTEST) -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	env -u DATABASE_URL -u DB_NAME -u CACHE_URL scripts/with-redis \
+		$(PYTEST) -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-test-postgres: $(INSTALLED) translations ## Run the tests on a throwaway PostgreSQL cluster
-	@echo "==> pytest on PostgreSQL"
-	scripts/with-postgres $(PYTEST) -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+# The whole suite again on PostgreSQL, with Redis as the site's cache, as across machines.
+test-postgres: $(INSTALLED) translations ## Run the tests on throwaway PostgreSQL and Redis servers
+	@echo "==> pytest on PostgreSQL with Redis as the cache"
+	scripts/with-postgres scripts/with-redis --cache $(PYTEST) -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 translations: $(MO_FILES) ## Compile translations (locale/*.po to .mo)
 	@[ -n "$(PO_FILES)" ] || echo "==> No translations (locale/*/LC_MESSAGES/*.po) to compile"

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
@@ -193,6 +194,37 @@ def _english():
 
     with translation.override("en"):
         yield
+
+
+def pytest_configure(config):
+    """The tests' cache: CACHE_URL when set (`make test-postgres` runs the suite with Redis,
+    through scripts/with-redis --cache), otherwise each process's memory. Not the settings'
+    default, the database cache: there every cache read and write is an SQL query, which the
+    query-count tests would count."""
+    from django.test import override_settings
+
+    from atlas.settings import cache_from_url
+
+    url = os.environ.get("CACHE_URL") or "locmem://"
+    worker = getattr(config, "workerinput", {}).get("workerid")  # gw0, gw1… under xdist
+    if worker and url.startswith(("redis://", "rediss://")):
+        # cache.clear() empties the whole Redis database (FLUSHDB, whatever the key prefix):
+        # each worker gets a database of its own, 1, 2…, leaving 0 to the shared-limit tests.
+        number = int(worker.removeprefix("gw")) + 1
+        url = urlsplit(url)._replace(path=f"/{number}").geturl()
+    override_settings(CACHES={"default": cache_from_url(url)}).enable()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The throwaway Redis server of scripts/with-redis (`make test` starts one)."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.fail(
+            "Redis tests need a redis-server: run pytest through scripts/with-redis, as "
+            "`make test` does (Debian: apt-get install redis-server)"
+        )
+    return url
 
 
 @pytest.fixture(autouse=True)

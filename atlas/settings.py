@@ -57,6 +57,41 @@ def database_from_env() -> dict[str, Any]:
     }
 
 
+DEFAULT_CACHE_URL = "db://atlas_cache"
+# The database cache counts its rows at each write and, past this many, deletes a third of
+# them (Django's default, 300, would drop rate limit counts under ordinary traffic).
+DEFAULT_CACHE_MAX_ENTRIES = 50_000
+
+
+def cache_from_url(url: str) -> dict[str, Any]:
+    """One of Django's cache backends from a URL:
+
+    >>> cache_from_url("db://atlas_cache")["BACKEND"]
+    'django.core.cache.backends.db.DatabaseCache'
+    >>> cache_from_url("redis://127.0.0.1:6379/0")["LOCATION"]
+    'redis://127.0.0.1:6379/0'
+    >>> cache_from_url("locmem://")["BACKEND"]
+    'django.core.cache.backends.locmem.LocMemCache'
+    """
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        scheme = ""
+    if scheme == "db" and rest:
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": rest,
+            "OPTIONS": {"MAX_ENTRIES": DEFAULT_CACHE_MAX_ENTRIES},
+        }
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest}
+    raise ImproperlyConfigured(
+        f"CACHE_URL {url!r} is not db://TABLE, redis://HOST:PORT/DB, rediss://…, unix://… "
+        "or locmem://"
+    )
+
+
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
 if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
@@ -120,6 +155,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_env()}
+# Rate limits and cached data must be shared by every process that serves the site: the
+# database cache by default (run `manage.py createcachetable` once), Redis across machines.
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL") or DEFAULT_CACHE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts: Django's User, with the lower-cased e-mail address as username (docs/accounts.md).
@@ -139,9 +177,14 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", Fa
 # How long the links in sign-up confirmation and password reset mails work.
 ACCOUNT_CONFIRMATION_MAX_AGE = int(os.environ.get("ACCOUNT_CONFIRMATION_MAX_AGE", "259200"))
 PASSWORD_RESET_TIMEOUT = ACCOUNT_CONFIRMATION_MAX_AGE
-# Behind a reverse proxy, the request header that carries the visitor's IP address (for the
-# login and sign-up rate limits), e.g. HTTP_X_FORWARDED_FOR; empty: REMOTE_ADDR.
-CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+# Who the visitor is, for the rate limits (atlas/lib/client_ip.py, docs/deploy.md): behind
+# TRUSTED_PROXY_COUNT reverse proxies that each append the address they saw to the header
+# CLIENT_IP_HEADER, the client is that many entries from its right; with none, REMOTE_ADDR.
+# Setting only CLIENT_IP_HEADER (as older deployments did) means one proxy.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER") or "HTTP_X_FORWARDED_FOR"
+TRUSTED_PROXY_COUNT = int(
+    os.environ.get("TRUSTED_PROXY_COUNT") or ("1" if os.environ.get("CLIENT_IP_HEADER") else "0")
+)
 
 # E-mail: printed to the console unless an SMTP server is set. SITE_URL starts the links
 # in the mails the site sends.
@@ -197,7 +240,7 @@ STORAGES = {
 }
 
 # The public API (docs/api.md): at most this many requests a minute from one client IP
-# address (see CLIENT_IP_HEADER); 0 switches the limit off, as a load test from one
+# address (see TRUSTED_PROXY_COUNT); 0 switches the limit off, as a load test from one
 # address needs.
 API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "600"))
 

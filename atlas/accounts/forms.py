@@ -3,20 +3,23 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from atlas.accounts.models import CoordinatorRole, normalize_email
+from atlas.lib.client_ip import client_ip
 from atlas.lib.ratelimit import RateLimit
 
-# Failed logins: a few per address (someone guessing one person's password) and more per
-# IP address (one machine guessing many people's, while an office behind one address can
-# still mistype). A successful login clears the address's count.
-LOGIN_FAILURES_PER_EMAIL = RateLimit("login-email", limit=5, window=15 * 60)
-LOGIN_FAILURES_PER_IP = RateLimit("login-ip", limit=20, window=15 * 60)
+# Failed logins are counted per e-mail address *and client* (as django-axes' lockout by
+# username and IP address): someone guessing one person's password from one machine is
+# stopped after a few tries, but cannot lock the owner out from anywhere else. A higher
+# ceiling per client across all addresses stops one machine trying many people's passwords,
+# while an office behind one address can still mistype. A successful login clears the
+# count of that address from that client. See docs/accounts.md.
+LOGIN_FAILURES_PER_CLIENT_AND_ADDRESS = RateLimit("login-ip-email", limit=5, window=15 * 60)
+LOGIN_FAILURES_PER_CLIENT = RateLimit("login-ip", limit=20, window=15 * 60)
 SIGN_UPS_PER_IP = RateLimit("signup-ip", limit=5, window=60 * 60)
 # Each request mails association staff: a person may not flood them.
 ROLE_REQUESTS_PER_USER = RateLimit("role-request-user", limit=10, window=24 * 60 * 60)
@@ -27,14 +30,34 @@ PASSWORD_RESETS_PER_EMAIL = RateLimit("password-reset-email", limit=3, window=60
 PASSWORD_RESETS_PER_IP = RateLimit("password-reset-ip", limit=20, window=60 * 60)
 
 
-def client_ip(request) -> str:
-    """The visitor's IP address. Behind a reverse proxy REMOTE_ADDR is the proxy's, so
-    CLIENT_IP_HEADER names the header it sets; with X-Forwarded-For the last address is the
-    one the proxy saw (earlier ones are whatever the client claimed)."""
-    header = settings.CLIENT_IP_HEADER
-    if header and request.META.get(header):
-        return request.META[header].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+class PasswordGuesses:
+    """The limits a wrong password for `email` from this request's client counts against:
+    at logins, and when a logged-in person changes the password or deletes the account
+    (someone at an unattended computer must not guess the password there either)."""
+
+    def __init__(self, request, email: str) -> None:
+        ip = client_ip(request)
+        # Without an address (the form's own error) only the client's ceiling counts.
+        self.address_key = f"{ip} {email}" if email else None
+        self.limits = [(LOGIN_FAILURES_PER_CLIENT, ip)]
+        if self.address_key:
+            self.limits.append((LOGIN_FAILURES_PER_CLIENT_AND_ADDRESS, self.address_key))
+
+    def check(self) -> None:
+        """Refuse, with the longest wait, while any of the limits is used up."""
+        waits = [limit.retry_after(key) for limit, key in self.limits if limit.is_exceeded(key)]
+        if waits:
+            raise forms.ValidationError(wait_message(max(waits)), code="throttled")
+
+    def count_failure(self) -> None:
+        for limit, key in self.limits:
+            limit.hit(key)
+
+    def count_success(self) -> None:
+        """The owner got in: forget the address's failures from this client (the client's
+        ceiling keeps counting, or one good account would unlock guessing at others)."""
+        if self.address_key:
+            LOGIN_FAILURES_PER_CLIENT_AND_ADDRESS.reset(self.address_key)
 
 
 def wait_message(seconds: int) -> str:
@@ -111,20 +134,15 @@ class LoginForm(AuthenticationForm):
 
     def clean(self) -> dict[str, Any]:
         email = self.cleaned_data.get("username", "")
-        ip = client_ip(self.request)
-        for limit, key in ((LOGIN_FAILURES_PER_EMAIL, email), (LOGIN_FAILURES_PER_IP, ip)):
-            if key and limit.is_exceeded(key):
-                raise forms.ValidationError(wait_message(limit.retry_after(key)), code="throttled")
+        guesses = PasswordGuesses(self.request, email)
+        guesses.check()
         try:
             data = super().clean()
         except forms.ValidationError:
-            if email:
-                LOGIN_FAILURES_PER_EMAIL.hit(email)
-            LOGIN_FAILURES_PER_IP.hit(ip)
+            guesses.count_failure()
             self.explain_unconfirmed(email)
             raise
-        if email:
-            LOGIN_FAILURES_PER_EMAIL.reset(email)
+        guesses.count_success()
         return data
 
     def explain_unconfirmed(self, email: str) -> None:
@@ -138,23 +156,23 @@ class LoginForm(AuthenticationForm):
 
 class ChangePasswordForm(PasswordChangeForm):
     """Django's form (current password, new one twice, the validators of sign-up), with
-    wrong current passwords counted with the failed logins of the address: someone at an
-    unattended, logged-in computer must not guess the password here either."""
+    wrong current passwords counted with the failed logins of the address from this client:
+    someone at an unattended, logged-in computer must not guess the password here either."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, request, **kwargs):
+        self.request = request
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].help_text = _(
             "At least 8 characters, not only digits, not a common password."
         )
 
     def clean_old_password(self) -> str:
-        limit, email = LOGIN_FAILURES_PER_EMAIL, self.user.username
-        if limit.is_exceeded(email):
-            raise forms.ValidationError(wait_message(limit.retry_after(email)), code="throttled")
+        guesses = PasswordGuesses(self.request, self.user.username)
+        guesses.check()
         try:
             return super().clean_old_password()
         except forms.ValidationError:
-            limit.hit(email)
+            guesses.count_failure()
             raise
 
 
@@ -246,17 +264,16 @@ class DeleteAccountForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self) -> str:
-        # Someone at an unattended, logged-in computer must not guess the password here either.
-        limit, email = LOGIN_FAILURES_PER_EMAIL, self.user.username
-        if limit.is_exceeded(email):
-            raise forms.ValidationError(wait_message(limit.retry_after(email)), code="throttled")
+        guesses = PasswordGuesses(self.request, self.user.username)
+        guesses.check()
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            limit.hit(email)
+            guesses.count_failure()
             raise forms.ValidationError(_("That is not your password."), code="wrong_password")
         return password

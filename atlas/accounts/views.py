@@ -115,7 +115,7 @@ def account(request):
 
 @login_required
 def change_password(request):
-    form = ChangePasswordForm(request.user, request.POST or None)
+    form = ChangePasswordForm(request.user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         # As in services: the notice goes out inside the transaction, so a password never
         # changes without its owner being told.
@@ -240,7 +240,7 @@ def download_data(request):
 
 @login_required
 def delete_account(request):
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    form = DeleteAccountForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         services.delete_account(acting_user=request.user)
         logout(request)

@@ -16,8 +16,8 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
-from atlas.accounts.forms import client_ip
 from atlas.exports.views import licence_link
+from atlas.lib.client_ip import client_ip
 from atlas.lib.ratelimit import RateLimit
 
 ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -101,9 +101,8 @@ def respond(view, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
     limit = rate_limit()
     if limit is not None:
         key = client_ip(request)
-        if limit.is_exceeded(key):
+        if not limit.attempt(key):
             return too_many_requests(limit, limit.retry_after(key))
-        limit.hit(key)
     if method == "OPTIONS":
         return preflight()
     # HEAD is GET without the body (the views know GET only).

@@ -2,9 +2,11 @@
 for each key (an e-mail address, an IP address, a user id).
 
 It keeps the times of the last events under a hashed key, so a sliding window is exact
-and no address is stored in the cache in clear. It is not atomic: two processes that count
-at the same instant may both get one event past the limit, which is fine against guessing.
-Every process must share the cache for the limit to hold across them (see docs/accounts.md).
+and no address is stored in the cache in clear. The limit holds across processes and
+machines because they share the cache (CACHES: the database cache or Redis, see
+docs/deploy.md). Counting is a read then a write, not one atomic step: two processes that
+count at the very same instant may both let one event past the limit, which is fine against
+guessing and flooding.
 
 >>> limit = RateLimit("doctest-example", limit=2, window=60)
 >>> limit.reset("alice@example.org")
@@ -47,6 +49,13 @@ class RateLimit:
     def is_exceeded(self, key: str) -> bool:
         """Whether `key` has used up its events in the current window."""
         return len(self._recent(key)) >= self.limit
+
+    def attempt(self, key: str) -> bool:
+        """Count one event for `key` if it has one left in the window; whether it had."""
+        if self.is_exceeded(key):
+            return False
+        self.hit(key)
+        return True
 
     def hit(self, key: str) -> None:
         """Count one event for `key`."""

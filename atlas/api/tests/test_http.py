@@ -153,7 +153,7 @@ def test_a_client_over_the_limit_gets_429_with_retry_after(client, world, settin
 
 def test_the_limit_counts_the_address_the_proxy_names(client, world, settings):
     settings.API_RATE_LIMIT = 1
-    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.TRUSTED_PROXY_COUNT = 1
     first = Client(HTTP_X_FORWARDED_FOR="198.51.100.1")
     second = Client(HTTP_X_FORWARDED_FOR="198.51.100.2")
 
