@@ -895,12 +895,8 @@ class SiteFieldQuerySet(models.QuerySet):
         if not changes:
             return
         content_type = ContentType.objects.get_for_model(record)
-        owned = {
-            row.field: row
-            for row in self.filter(
-                content_type=content_type, object_id=record.pk
-            ).select_for_update()
-        }
+        rows = SiteField.objects.filter(content_type=content_type, object_id=record.pk)
+        owned: dict[str, SiteField] = {row.field: row for row in rows.select_for_update()}
         if SiteField.WHOLE_RECORD in owned:
             return  # all of it is the site's already
         user, at = _person(acting_user), now()

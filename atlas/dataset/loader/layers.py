@@ -87,10 +87,8 @@ def read_site_layer(table: Table) -> SiteLayer:
             for a, b in changes.values_list("municipality_id", "other_municipality_id"):
                 layer.touched.update(str(pk) for pk in (a, b) if pk)
         else:
-            layer.touched.update(
-                changes.filter(content_type=content_type).values_list("object_id", flat=True)
-            )
-            layer.touched = {str(pk) for pk in layer.touched}
+            edited = changes.filter(content_type=content_type).values_list("object_id", flat=True)
+            layer.touched.update(str(pk) for pk in edited)
         layer.marked = set(
             table.model._base_manager.filter(missing_since__isnull=False).values_list(
                 "pk", flat=True
@@ -229,9 +227,11 @@ def write_layer(plan: TablePlan, ids: Ids) -> None:
     records = model._base_manager.select_related(*relations).in_bulk([h.pk for h in held])
     conflicts = []
     for item in held:
-        many = isinstance(item.target, Many)
-        ref = item.target.ref
-        value = to_site_many(ref, item.value, ids) if many else to_site(ref, item.value, ids)
+        target = item.target
+        if isinstance(target, Many):
+            dataset_value = to_site_many(target.ref, item.value, ids)
+        else:
+            dataset_value = to_site(target.ref, item.value, ids)
         places = municipalities_of(plan.table, item.key, item.pk, ids)
         conflicts.append(
             DatasetConflict(
@@ -242,7 +242,7 @@ def write_layer(plan: TablePlan, ids: Ids) -> None:
                 municipality_id=places[0],
                 other_municipality_id=places[1],
                 field=item.field,
-                dataset_value=value,
+                dataset_value=dataset_value,
                 site_value=item.site_value,
                 site_set_by_id=item.owned.set_by_id,
                 site_set_at=item.owned.set_at,

@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from atlas.dataset.loader import load_dataset
 from atlas.directory.models import (
@@ -338,3 +339,15 @@ def test_an_administrators_save_counts_as_a_persons_edit(loaded, client):
     conflict = DatasetConflict.objects.get()
     assert (conflict.dataset_value, conflict.site_value) == (62000, 61000)
     assert conflict.municipality == villach
+
+
+@pytest.mark.django_db
+def test_pages_of_rows_no_longer_in_the_dataset_say_so(loaded, client):
+    load(loaded, "v2", drop_andechs_and_villach)
+    villach = Municipality.objects.get(external_id="lau:AT_20201")
+    trofaiach = Partnership.objects.get(external_id=TROFAIACH)
+
+    for url in (villach.get_absolute_url(), reverse("partnership", args=[trofaiach.pk])):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "No longer in the source data since" in response.content.decode()
