@@ -19,5 +19,6 @@ urlpatterns = [
         path("", include("atlas.widget.urls")),
         path("insights/", include("atlas.insights.urls")),
         path("municipalities/<slug:slug>/edit/", include("atlas.editing.urls")),
+        path("conflicts/", include("atlas.editing.conflict_urls")),
     ),
 ]

@@ -33,6 +33,7 @@ from atlas.accounts.models import (
     personal_data,
 )
 from atlas.directory.models import Municipality
+from atlas.editing.conflicts import conflicts_for
 
 REQUESTS_PER_PAGE = 50
 
@@ -100,15 +101,17 @@ def confirm_email(request, token: str):
 @login_required
 def account(request):
     staff_roles = list(StaffRole.objects.of(request.user).select_related("country", "network"))
-    pending_count = 0
+    pending_count = conflict_count = 0
     if request.user.is_superuser or staff_roles:
         pending_count = CoordinatorRole.objects.pending().decidable_by(request.user).count()
+        conflict_count = conflicts_for(request.user).open().count()
     context = {
         "coordinator_roles": CoordinatorRole.objects.of(request.user).select_related(
             "municipality__country"
         ),
         "staff_roles": staff_roles,
         "pending_count": pending_count,
+        "conflict_count": conflict_count,
     }
     return render(request, "accounts/account.html", context)
 

@@ -18,10 +18,29 @@ from atlas.directory.models import (
     PartnershipProposal,
     Project,
     ProjectPartner,
+    SiteField,
     Source,
     Theme,
+    site_json,
 )
 from atlas.lib.text import fold
+
+
+def record_site_edit(form, user, *, created: bool) -> None:
+    """Record the fields an admin form changed (or the record it created) as set by a
+    person, so that a dataset load keeps them (see SiteField)."""
+    record = form.instance
+    if created:
+        SiteField.objects.record_created(record, acting_user=user)
+        return
+    changes = {}
+    for name in form.changed_data:
+        if name not in form.cleaned_data:
+            continue
+        before, after = site_json(form.initial.get(name)), site_json(form.cleaned_data[name])
+        if before != after:
+            changes[name] = (before, after)
+    SiteField.objects.record_edit(record, changes, acting_user=user)
 
 
 class AtlasAdmin(admin.ModelAdmin):
@@ -32,6 +51,13 @@ class AtlasAdmin(admin.ModelAdmin):
     # keyed on. save_related runs last when an object is added or changed.
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # What an administrator sets sits on top of the dataset, as a coordinator's edit.
+        record_site_edit(form, request.user, created=not change)
+        for formset in formsets:
+            for inline_form in formset.forms:
+                if inline_form.instance.pk and inline_form.has_changed():
+                    created = inline_form.instance in formset.new_objects
+                    record_site_edit(inline_form, request.user, created=created)
         if isinstance(form.instance, Editable):
             # A coordinator's form opened before this save is then refused, not applied
             # over it (see atlas/editing/services.py).

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import datetime
-from typing import Generic, TypeVar
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -182,6 +183,10 @@ class Municipality(models.Model):
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("source")
     )
+    # Set by a dataset load that no longer finds it; cleared when it comes back.
+    missing_since = models.DateTimeField(
+        _("no longer in the source since"), null=True, blank=True, editable=False
+    )
 
     objects = MunicipalityQuerySet.as_manager()
 
@@ -340,6 +345,10 @@ class Partnership(Editable):
         blank=True,
         editable=False,
         help_text=_("The date of the latest recorded activity."),
+    )
+    # Set by a dataset load that no longer finds it; cleared when it comes back.
+    missing_since = models.DateTimeField(
+        _("no longer in the source since"), null=True, blank=True, editable=False
     )
 
     objects = SoftDeleteManager.from_queryset(PartnershipQuerySet)()
@@ -844,6 +853,223 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.label}"
+
+
+def site_json(value: Any) -> Any:
+    """A field's value as `SiteField` and `DatasetConflict` store it (the form the history
+    uses): related records as primary keys, many-to-many as a sorted list of them, dates
+    as ISO strings, decimals as strings."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (models.QuerySet, list, tuple, set, frozenset)):
+        return sorted(site_json(item) for item in value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+class SiteFieldQuerySet(models.QuerySet):
+    def of(self, record: models.Model) -> SiteFieldQuerySet:
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+        )
+
+    def record_created(self, record: models.Model, *, acting_user) -> None:
+        """A person created `record`: dataset loads never touch it."""
+        self.update_or_create(
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=record.pk,
+            field=SiteField.WHOLE_RECORD,
+            defaults={"set_by": _person(acting_user), "set_at": now()},
+        )
+
+    def record_edit(
+        self, record: models.Model, changes: dict[str, tuple[Any, Any]], *, acting_user
+    ) -> None:
+        """A person changed fields of `record`: `changes` maps each field to its values
+        (before, after) in `site_json` form. A field takes the person's value over the
+        dataset's, or goes back to the dataset when it is set to the dataset's value again
+        (a revert of the person's change)."""
+        if not changes:
+            return
+        content_type = ContentType.objects.get_for_model(record)
+        rows = SiteField.objects.filter(content_type=content_type, object_id=record.pk)
+        owned: dict[str, SiteField] = {row.field: row for row in rows.select_for_update()}
+        if SiteField.WHOLE_RECORD in owned:
+            return  # all of it is the site's already
+        user, at = _person(acting_user), now()
+        for name, (before, after) in changes.items():
+            row = owned.get(name)
+            base = row.dataset_value if row else before
+            if after == base:
+                if row:
+                    row.delete()
+            elif row:
+                row.set_by, row.set_at = user, at
+                row.save(update_fields=["set_by", "set_at"])
+            else:
+                self.create(
+                    content_type=content_type,
+                    object_id=record.pk,
+                    field=name,
+                    dataset_value=before,
+                    set_by=user,
+                    set_at=at,
+                )
+        # What staff see in an open conflict follows the site's value.
+        for conflict in DatasetConflict.objects.open().filter(
+            content_type=content_type, object_id=record.pk, field__in=list(changes)
+        ):
+            after = changes[conflict.field][1]
+            if after == conflict.dataset_value:
+                SiteField.objects.filter(
+                    content_type=content_type, object_id=record.pk, field=conflict.field
+                ).delete()
+                conflict.decide(DatasetConflict.Status.ACCEPTED, acting_user)
+            else:
+                conflict.site_value, conflict.site_set_by, conflict.site_set_at = after, user, at
+                conflict.save(update_fields=["site_value", "site_set_by", "site_set_at"])
+
+
+def _person(user) -> Any:
+    return user if user is not None and user.is_authenticated else None
+
+
+class SiteField(models.Model):
+    """A field of a record from the dataset that a person (a coordinator, staff, an
+    administrator) set on the site: the site's value sits on top of the dataset's, and a
+    dataset load leaves it as it is. `dataset_value` is what the dataset said when the
+    person set it, so that a load tells a new value of the dataset (a conflict for staff
+    to review) from the one the person already replaced. A row for the field "*" says that
+    a person created the whole record: a load never touches it."""
+
+    WHOLE_RECORD = "*"
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("kind of record")
+    )
+    # Text, as countries are keyed by their code.
+    object_id = models.CharField(_("record"), max_length=60)
+    record = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(_("field"), max_length=60)
+    dataset_value = models.JSONField(_("value in the dataset"), null=True, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("set by"),
+    )
+    set_at = models.DateTimeField(_("set at"), default=now)
+
+    objects = SiteFieldQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("field set on the site")
+        verbose_name_plural = _("fields set on the site")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "field"], name="site_field_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model} {self.object_id}.{self.field}"
+
+
+class DatasetConflictQuerySet(models.QuerySet):
+    def open(self) -> DatasetConflictQuerySet:
+        return self.filter(status=DatasetConflict.Status.OPEN)
+
+    def in_country(self, code: str) -> DatasetConflictQuerySet:
+        code = code.upper()
+        return self.filter(
+            Q(municipality__country_id=code) | Q(other_municipality__country_id=code)
+        )
+
+
+class DatasetConflict(models.Model):
+    """A new value that the dataset brings for a field a person set on the site. The site
+    keeps the person's value until staff accept the dataset's value (the field then
+    follows the dataset again) or dismiss it (the same dataset value is not raised again)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        ACCEPTED = "accepted", _("accepted")
+        DISMISSED = "dismissed", _("dismissed")
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("kind of record")
+    )
+    object_id = models.CharField(_("record"), max_length=60)
+    record = GenericForeignKey("content_type", "object_id")
+    label = models.CharField(_("record"), max_length=300)
+    # Whose staff review it: the record's municipality (both towns of a partnership);
+    # none for networks, projects and sources, which only administrators review.
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    other_municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("other municipality"),
+    )
+    field = models.CharField(_("field"), max_length=60)
+    dataset_value = models.JSONField(_("value in the dataset"), null=True, blank=True)
+    site_value = models.JSONField(_("value on the site"), null=True, blank=True)
+    site_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("set on the site by"),
+    )
+    site_set_at = models.DateTimeField(_("set on the site at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    raised_at = models.DateTimeField(_("raised at"), default=now, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = DatasetConflictQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        verbose_name = _("dataset conflict")
+        verbose_name_plural = _("dataset conflicts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "field"], name="dataset_conflict_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "raised_at"], name="dataset_conflict_open")]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.field}"
+
+    def decide(self, status: str, acting_user) -> None:
+        self.status, self.decided_by, self.decided_at = status, _person(acting_user), now()
+        self.save(update_fields=["status", "decided_by", "decided_at"])
 
 
 class DataStamp(models.Model):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from atlas.directory.models import (
     Activity,
     Change,
+    DatasetConflict,
     Membership,
     Municipality,
     Partnership,
@@ -115,17 +116,50 @@ def _field(model: type[models.Model] | None, name: str) -> Any:
         return None
 
 
+def describe_conflicts(conflicts: Iterable[DatasetConflict]) -> list[tuple[Any, FieldChange]]:
+    """Each conflict with its field as people read it: `old` is the site's value, `new`
+    the dataset's. Names of related records cost one query per kind of record."""
+    conflicts = list(conflicts)
+    rows = []
+    for conflict in conflicts:
+        model = conflict.content_type.model_class()
+        rows.append((model, {conflict.field: conflict.site_value}))
+        rows.append((model, {conflict.field: conflict.dataset_value}))
+    names = _names_of(rows)
+    return [
+        (
+            conflict,
+            _field_change(
+                conflict.content_type.model_class(),
+                conflict.field,
+                conflict.site_value,
+                conflict.dataset_value,
+                names,
+            ),
+        )
+        for conflict in conflicts
+    ]
+
+
 def _related_names(changes: list[Change]) -> dict[type[models.Model], dict[Any, str]]:
-    wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
+    rows = []
     for change in changes:
         model = change.content_type.model_class()
-        for values in (change.before, change.after):
-            for name, value in values.items():
-                related = _field(model, name)
-                if related is None or not related.is_relation or value in (None, []):
-                    continue
-                ids = value if related.many_to_many else [value]
-                wanted[related.related_model].update(ids)
+        rows += [(model, change.before), (model, change.after)]
+    return _names_of(rows)
+
+
+def _names_of(
+    rows: list[tuple[type[models.Model] | None, dict[str, Any]]],
+) -> dict[type[models.Model], dict[Any, str]]:
+    wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
+    for model, values in rows:
+        for name, value in values.items():
+            related = _field(model, name)
+            if related is None or not related.is_relation or value in (None, []):
+                continue
+            ids = value if related.many_to_many else [value]
+            wanted[related.related_model].update(ids)
     return {
         model: {pk: str(record) for pk, record in model._base_manager.in_bulk(ids).items()}
         for model, ids in wanted.items()

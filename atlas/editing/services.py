@@ -1,5 +1,6 @@
 """Writes that coordinators make, each recorded as a `Change` (who, when, the values
-before and after) so that it shows in the history and can be reverted.
+before and after) so that it shows in the history and can be reverted, and as a
+`SiteField` so that a dataset load keeps what people set (docs/editing.md).
 
 Every save names the version of the record it started from and is refused with
 `Conflict` when someone else saved the record in between: no lost updates. Every write
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from atlas.directory.models import (
     Activity,
     Change,
+    DatasetConflict,
     DataStamp,
     Membership,
     Municipality,
@@ -26,6 +28,7 @@ from atlas.directory.models import (
     Partnership,
     Project,
     ProjectPartner,
+    SiteField,
     Source,
 )
 
@@ -190,6 +193,7 @@ def create(record: models.Model, *, acting_user, many: dict[str, Any] | None = N
     record.save()
     for name, value in (many or {}).items():
         getattr(record, name).set(value)
+    SiteField.objects.record_created(record, acting_user=acting_user)
     return _record(record, Change.Action.CREATED, {}, values_of(record), acting_user)
 
 
@@ -217,6 +221,10 @@ def update(
     _claim_version(record, version)
     _apply(record, changed)
     after = values_of(record)
+    # What a person sets sits on top of the dataset: a load keeps it.
+    SiteField.objects.record_edit(
+        record, {name: (before[name], after[name]) for name in changed}, acting_user=acting_user
+    )
     return _record(
         record,
         Change.Action.CHANGED,
@@ -341,3 +349,43 @@ def add_project_partner(
     restored = restore(existing, acting_user=acting_user)
     changed = update(existing, acting_user=acting_user, version=existing.version, values=values)
     return changed or restored
+
+
+@transaction.atomic
+def accept_conflict(conflict: DatasetConflict, *, acting_user) -> Change | None:
+    """Apply the dataset's value of `conflict` to its record, as a change by
+    `acting_user`; the field then follows the dataset again."""
+    conflict = _open_conflict(conflict)
+    model = conflict.content_type.model_class()
+    record: Any = model._base_manager.filter(pk=conflict.object_id).first() if model else None
+    if record is None:
+        raise Conflict(_("The record no longer exists."))
+    values = {conflict.field: conflict.dataset_value}
+    change = None
+    if type(record) in FIELDS and conflict.field in FIELDS[type(record)]:
+        change = update(record, acting_user=acting_user, version=record.version, values=values)
+    else:
+        # Fields the history does not follow (an administrator's edit of a town).
+        _apply(record, values)
+        DataStamp.touch()
+    SiteField.objects.of(record).filter(field=conflict.field).delete()
+    conflict.decide(DatasetConflict.Status.ACCEPTED, acting_user)
+    return change
+
+
+@transaction.atomic
+def dismiss_conflict(conflict: DatasetConflict, *, acting_user) -> None:
+    """Keep the site's value of `conflict`: later loads bringing the same dataset value do
+    not raise it again."""
+    conflict = _open_conflict(conflict)
+    conflict.decide(DatasetConflict.Status.DISMISSED, acting_user)
+    SiteField.objects.filter(
+        content_type=conflict.content_type, object_id=conflict.object_id, field=conflict.field
+    ).update(dataset_value=conflict.dataset_value)
+
+
+def _open_conflict(conflict: DatasetConflict) -> DatasetConflict:
+    conflict = DatasetConflict.objects.select_for_update().get(pk=conflict.pk)
+    if conflict.status != DatasetConflict.Status.OPEN:
+        raise Conflict(_("This conflict has been decided already."))
+    return conflict

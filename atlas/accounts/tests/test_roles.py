@@ -331,11 +331,11 @@ def test_the_account_page_costs_a_fixed_number_of_queries(
 
     add_rows(2)
     client.get(reverse("account"))
-    # Session, user, staff roles, pending count, coordinator roles.
-    with django_assert_num_queries(5):
+    # Session, user, staff roles, pending count, open dataset conflicts, coordinator roles.
+    with django_assert_num_queries(6):
         client.get(reverse("account"))
     add_rows(8)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(reverse("account"))
 
 

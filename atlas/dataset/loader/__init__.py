@@ -19,6 +19,7 @@ from atlas.directory.models import DataStamp
 
 from .curated import read_curated
 from .dataset import MAX_ERRORS, Dataset, check_refs, read_files
+from .layers import LayerReport, layer_report
 from .sync import Ids, TablePlan, plan_table, write_table
 from .tables import TABLES
 
@@ -35,6 +36,8 @@ class LoadReport:
     rows: list[tuple[str, str, int, int, int]] = field(default_factory=list)
     dry_run: bool = False
     seconds: float = 0.0
+    # What people set on the site that the load kept, and rows the dataset no longer has.
+    layer: LayerReport = field(default_factory=LayerReport)
 
     @property
     def created(self) -> int:
@@ -62,7 +65,7 @@ class LoadReport:
             f"{f'{file} ({table})':<{width}}  {created:>7,} {verb}created  "
             f"{updated:>7,} {verb}updated  {unchanged:>7,} unchanged"
             for file, table, created, updated, unchanged in self.rows
-        ]
+        ] + self.layer.lines(self.dry_run)
 
 
 def _raise_problems(data: Dataset) -> None:
@@ -90,8 +93,10 @@ def load_dataset(
 
     report = LoadReport(dry_run=dry_run)
     with transaction.atomic():
-        plans: list[TablePlan] = [plan_table(table, data) for table in TABLES]
+        ids = Ids()
+        plans: list[TablePlan] = [plan_table(table, data, ids) for table in TABLES]
         _raise_problems(data)
+        report.layer = layer_report(plans)
         if not dry_run:
             ids = Ids()
             for plan in plans:

@@ -18,6 +18,7 @@ from atlas.directory.models import Editable
 
 from .dataset import Dataset
 from .fields import model_field
+from .layers import Held, SiteLayer, alias_keys, hold, plan_missing, read_site_layer, write_layer
 from .tables import STABLE_ID, TABLE, Record, Table
 
 # Rows per INSERT/UPDATE; Django lowers it further to SQLite's limit of 999 variables.
@@ -39,9 +40,19 @@ class TablePlan:
     existing: dict[Any, tuple[Any, dict[str, Any]]]
     # many name -> pk -> {stable id of the linked row: pk of the through row}
     existing_many: dict[str, dict[Any, dict[str, Any]]]
+    layer: SiteLayer
     create: list[Any] = field(default_factory=list)
     update: dict[Any, tuple[list[str], list[str]]] = field(default_factory=dict)
     counts: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    # What people set on the site and the load keeps (see layers.py).
+    aliases: dict[Any, Any] = field(default_factory=dict)
+    kept: int = 0
+    conflicts_new: list[Held] = field(default_factory=list)
+    conflicts_updated: list[Held] = field(default_factory=list)
+    conflicts_closed: list[int] = field(default_factory=list)
+    missing_marked: list[Any] = field(default_factory=list)
+    missing_kept: list[Any] = field(default_factory=list)
+    unmark: list[Any] = field(default_factory=list)
 
 
 def through_model(table: Table, name: str) -> tuple[type[models.Model], str, str]:
@@ -82,9 +93,13 @@ def read_existing_many(table: Table) -> dict[str, dict[Any, dict[str, Any]]]:
     return result
 
 
-def plan_table(table: Table, data: Dataset) -> TablePlan:
+def plan_table(table: Table, data: Dataset, ids: Ids) -> TablePlan:
+    """What to write for `table`; `ids` are the stable ids of the rows that exist now."""
     records = data.records[table.name]
-    plan = TablePlan(table, records, read_existing(table), read_existing_many(table))
+    plan = TablePlan(
+        table, records, read_existing(table), read_existing_many(table), read_site_layer(table)
+    )
+    alias_keys(plan, ids)
     names = [column.name for column in table.columns]
     for key, record in records.items():
         counts = plan.counts[record.file]
@@ -94,17 +109,23 @@ def plan_table(table: Table, data: Dataset) -> TablePlan:
             counts.created += 1
             continue
         pk, values = current
+        if str(pk) in plan.layer.whole:
+            counts.unchanged += 1  # a person created it: all of it is theirs
+            continue
         changed = [name for name in names if record.values[name] != values[name]]
         changed_many = [
             many.name
             for many in table.many
             if record.many.get(many.name, set()) != set(plan.existing_many[many.name].get(pk, ()))
         ]
+        if str(pk) in plan.layer.fields:
+            changed, changed_many = hold(plan, key, pk, values, changed, changed_many, ids)
         if changed or changed_many:
             plan.update[key] = (changed, changed_many)
             counts.updated += 1
         else:
             counts.unchanged += 1
+    plan_missing(plan)
     _check_unique(plan, data)
     return plan
 
@@ -202,6 +223,7 @@ def write_table(plan: TablePlan, ids: Ids) -> None:
 
     for many in table.many:
         _write_many(plan, many.name, many.ref, pks, ids)
+    write_layer(plan, ids)
 
 
 def _pks(plan: TablePlan, ids: Ids) -> dict[Any, Any]:
@@ -210,7 +232,8 @@ def _pks(plan: TablePlan, ids: Ids) -> dict[Any, Any]:
         return {key: pk for key, (pk, _) in plan.existing.items()}
     if plan.table.name in STABLE_ID:
         return ids[plan.table.name]
-    return {key: pk for key, (pk, _) in read_existing(plan.table).items()}
+    existing = read_existing(plan.table).items()
+    return {plan.aliases.get(key, key): pk for key, (pk, _) in existing}
 
 
 def _write_many(plan: TablePlan, name: str, ref: str, pks: dict[Any, Any], ids: Ids) -> None:
