@@ -207,8 +207,8 @@ def render_partnership_form(
     user = request.user
     pending = proposals.pending_changes(partnership)
     for proposal in pending:
-        proposal.may_decide = can_edit(user, proposal.partner)
-        proposal.may_withdraw = can_edit(user, proposal.proposer)
+        proposal.may_decide = can_edit(user, proposal.partner)  # type: ignore[attr-defined]
+        proposal.may_withdraw = can_edit(user, proposal.proposer)  # type: ignore[attr-defined]
     context = {
         "municipality": municipality,
         "partnership": partnership,

@@ -428,7 +428,7 @@ def edit_partnership(
             [e for e in coordinator_emails(consent.other) if e != acting_user.email],
             {
                 "proposal": proposal,
-                "fields": with_fields([proposal])[0].fields,
+                "fields": with_fields([proposal])[0].fields,  # type: ignore[attr-defined]
                 "link": proposals_link(consent.other, proposal),
             },
         )
@@ -472,7 +472,9 @@ def out_of_date(proposal: PartnershipProposal, partnership: Partnership) -> str:
     ]
     if not moved:
         return ""
-    labels = ", ".join(str(Partnership._meta.get_field(name).verbose_name) for name in moved)
+    labels = ", ".join(
+        str(getattr(Partnership._meta.get_field(name), "verbose_name", name)) for name in moved
+    )
     return _(
         "The partnership has been changed since %(proposer)s proposed this change, in the "
         "same fields (%(fields)s). Nothing was changed: the proposal is out of date, and "
@@ -483,6 +485,7 @@ def out_of_date(proposal: PartnershipProposal, partnership: Partnership) -> str:
 def _confirm_change(proposal: PartnershipProposal, acting_user: Any) -> tuple[Partnership, str]:
     """Apply the proposed change (recorded as a change by `acting_user`, linked to the
     proposal), or mark the proposal out of date and say why."""
+    assert proposal.partnership_id is not None  # a change always names its partnership
     partnership = (
         Partnership.all_objects.select_for_update(of=("self",))
         .select_related("municipality_a", "municipality_b")
@@ -519,3 +522,35 @@ def _tell_change_decided(proposal: PartnershipProposal, acting_user: Any) -> Non
             ),
         },
     )
+
+
+def revert_change(*, acting_user: Any, change: Any) -> Edited:
+    """`services.revert`, except that undoing a change to the shared fields of a
+    partnership is itself a change of them: by one side, it is proposed to the other side
+    when that side has coordinators (as `edit_partnership` does), instead of applied."""
+    with transaction.atomic():
+        partnership = None
+        if change.action == change.Action.CHANGED and set(change.after) & set(SHARED_FIELDS):
+            partnership = (
+                Partnership.objects.filter(pk=change.object_id)
+                .select_related("municipality_a__country", "municipality_b__country")
+                .first()
+                if change.content_type.model_class() is Partnership
+                else None
+            )
+        if partnership is None or not consent_for(acting_user, partnership).asks:
+            return Edited(change=services.revert(change, acting_user=acting_user))
+        current = services.values_of(partnership)
+        if any(current.get(name) != value for name, value in change.after.items()):
+            raise services.Conflict(
+                _(
+                    "This record has been changed again since. Revert the later change "
+                    "first, or edit the record."
+                )
+            )
+        return edit_partnership(
+            acting_user=acting_user,
+            partnership=partnership,
+            version=partnership.version,
+            values=change.before,
+        )

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, models
 from django.db.models import Q
@@ -38,7 +38,7 @@ from atlas.editing.forms import (
     VersionForm,
 )
 from atlas.editing.history import changes_of, deleted_records_of, describe
-from atlas.editing.proposals import with_fields
+from atlas.editing.proposals import revert_change, with_fields
 from atlas.editing.services import FIELDS, Conflict
 
 CHANGES_PER_PAGE = 50
@@ -348,11 +348,19 @@ def history(request, slug: str):
 def revert(request, slug: str, pk: int):
     municipality, change = get_revertable_change(request, slug, pk)
     try:
-        done = services.revert(change, acting_user=request.user)
+        edited = revert_change(change=change, acting_user=request.user)
     except Conflict as conflict:
         messages.error(request, str(conflict))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
     else:
-        if done:
+        if edited.proposal is not None:
+            messages.success(
+                request,
+                _("Proposed, waiting for %(partner)s: the change is reverted when they confirm it.")
+                % {"partner": edited.proposal.partner.name},
+            )
+        elif edited.change:
             messages.success(
                 request, _("The change is reverted: “%(label)s”.") % {"label": change.label}
             )
