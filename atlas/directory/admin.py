@@ -212,9 +212,16 @@ class MunicipalityProfileAdmin(LargeTableAdmin):
 
 @admin.register(PartnershipProposal)
 class PartnershipProposalAdmin(LargeTableAdmin):
-    list_display = ["proposer", "partner", "kind", "status", "proposed_at"]
-    list_filter = ["status", "kind"]
-    raw_id_fields = ["proposer", "partner", "proposed_by", "decided_by", "partnership"]
+    list_display = ["proposer", "partner", "action", "kind", "status", "proposed_at"]
+    list_filter = ["status", "action", "kind"]
+    raw_id_fields = [
+        "proposer",
+        "partner",
+        "proposed_by",
+        "decided_by",
+        "partnership",
+        "applied_as",
+    ]
 
 
 @admin.register(Change)

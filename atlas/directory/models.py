@@ -716,14 +716,23 @@ class MunicipalityProfile(Editable):
 
 
 class PartnershipProposal(models.Model):
-    """A partnership one municipality's coordinator has proposed. It becomes a public
-    `Partnership` when a coordinator of the other municipality, or staff, confirms it."""
+    """What one side of a partnership proposes and the other side confirms: a new
+    partnership (it becomes a public `Partnership` when a coordinator of the other
+    municipality, or staff, confirms it), or a change to the kind, status, dates or areas
+    of cooperation of an existing one (`Action.CHANGE`: `values` are applied to
+    `partnership` when the other side confirms them)."""
+
+    class Action(models.TextChoices):
+        NEW = "new", _("new partnership")
+        CHANGE = "change", _("change to a partnership")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting for confirmation")
         CONFIRMED = "confirmed", _("confirmed")
         REFUSED = "refused", _("refused")
         WITHDRAWN = "withdrawn", _("withdrawn")
+        REPLACED = "replaced", _("replaced by a later proposal")
+        STALE = "stale", _("out of date")
 
     proposer = models.ForeignKey(
         Municipality,
@@ -765,13 +774,31 @@ class PartnershipProposal(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    action = models.CharField(
+        _("proposes"), max_length=20, choices=Action.choices, default=Action.NEW
+    )
+    # A new partnership: the one its confirmation made. A change: the one it changes.
     partnership = models.ForeignKey(
         Partnership,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
+        related_name="proposals",
         verbose_name=_("partnership"),
+    )
+    # A change: the proposed values and those they replace, in the form of
+    # `services.values_of` (only the fields that change), and the version of the
+    # partnership they were proposed on.
+    values = models.JSONField(_("proposed values"), default=dict, blank=True)
+    before = models.JSONField(_("values before"), default=dict, blank=True)
+    base_version = models.PositiveIntegerField(_("based on version"), null=True, blank=True)
+    applied_as = models.OneToOneField(
+        "Change",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposal",
+        verbose_name=_("applied as"),
     )
 
     class Meta:
@@ -782,13 +809,23 @@ class PartnershipProposal(models.Model):
             models.CheckConstraint(condition=~Q(proposer=F("partner")), name="proposal_not_self"),
             models.UniqueConstraint(
                 fields=["proposer", "partner", "kind"],
-                condition=Q(status="pending"),
+                condition=Q(status="pending", action="new"),
                 name="proposal_one_pending_per_pair",
+            ),
+            # A later change proposed by the same side replaces the pending one.
+            models.UniqueConstraint(
+                fields=["partnership", "proposer"],
+                condition=Q(status="pending", action="change"),
+                name="proposal_one_pending_change_per_side",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.proposer} – {self.partner}"
+
+    @property
+    def is_change(self) -> bool:
+        return self.action == self.Action.CHANGE
 
 
 class Change(models.Model):

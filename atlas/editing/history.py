@@ -46,6 +46,10 @@ class Entry:
     who: str
     email: str = ""
     fields: list[FieldChange] = field(default_factory=list)
+    # A change the other side of a partnership proposed and this one confirmed: who
+    # proposed it, and for which municipality.
+    proposer: str = ""
+    proposed_for: str = ""
 
 
 def changes_of(municipality: Municipality) -> models.QuerySet[Change]:
@@ -53,7 +57,7 @@ def changes_of(municipality: Municipality) -> models.QuerySet[Change]:
     `is_reverted` (a later change undid it)."""
     return (
         Change.objects.filter(Q(municipality=municipality) | Q(other_municipality=municipality))
-        .select_related("user", "content_type")
+        .select_related("user", "content_type", "proposal__proposer", "proposal__proposed_by")
         .annotate(is_reverted=Exists(Change.objects.filter(reverts=OuterRef("pk"))))
         .order_by("-at", "-pk")
     )
@@ -95,6 +99,13 @@ def describe(changes: Iterable[Change], *, show_email: bool) -> list[Entry]:
             who=(user.first_name or _("(no name)")) if user else _("a deleted account"),
             email=user.email if user and show_email else "",
         )
+        proposal = getattr(change, "proposal", None)  # None when nobody proposed it
+        if proposal is not None:
+            proposer = proposal.proposed_by
+            entry.proposer = (
+                (proposer.first_name or _("(no name)")) if proposer else _("a deleted account")
+            )
+            entry.proposed_for = proposal.proposer.name
         if change.action == Change.Action.CHANGED:
             for name, new in change.after.items():
                 old = change.before.get(name)
@@ -125,7 +136,7 @@ def describe_conflicts(conflicts: Iterable[DatasetConflict]) -> list[tuple[Any, 
         model = conflict.content_type.model_class()
         rows.append((model, {conflict.field: conflict.site_value}))
         rows.append((model, {conflict.field: conflict.dataset_value}))
-    names = _names_of(rows)
+    names = _names_in(rows)
     return [
         (
             conflict,
@@ -141,19 +152,32 @@ def describe_conflicts(conflicts: Iterable[DatasetConflict]) -> list[tuple[Any, 
     ]
 
 
+def field_changes(
+    model: type[models.Model], pairs: list[tuple[dict[str, Any], dict[str, Any]]]
+) -> list[list[FieldChange]]:
+    """For each (before, after) pair of values of a `model` record (as `values_of` gives
+    them, such as those of a proposed change), its fields as people read them. Names are
+    looked up in one query per kind of related record, whatever the number of pairs."""
+    names = _names_in((model, values) for pair in pairs for values in pair)
+    return [
+        [_field_change(model, name, before.get(name), new, names) for name, new in after.items()]
+        for before, after in pairs
+    ]
+
+
 def _related_names(changes: list[Change]) -> dict[type[models.Model], dict[Any, str]]:
-    rows = []
-    for change in changes:
-        model = change.content_type.model_class()
-        rows += [(model, change.before), (model, change.after)]
-    return _names_of(rows)
+    return _names_in(
+        (change.content_type.model_class(), values)
+        for change in changes
+        for values in (change.before, change.after)
+    )
 
 
-def _names_of(
-    rows: list[tuple[type[models.Model] | None, dict[str, Any]]],
+def _names_in(
+    items: Iterable[tuple[type[models.Model] | None, dict[str, Any]]],
 ) -> dict[type[models.Model], dict[Any, str]]:
     wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
-    for model, values in rows:
+    for model, values in items:
         for name, value in values.items():
             related = _field(model, name)
             if related is None or not related.is_relation or value in (None, []):

@@ -186,8 +186,17 @@ class PartnershipForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Shown on the public page of the partnership."),
     )
+    message = forms.CharField(
+        label=_("Message to the partner (optional)"),
+        max_length=PartnershipProposal._meta.get_field("message").max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent with the change they are asked to confirm."),
+    )
 
-    def __init__(self, *args, partnership: Partnership, **kwargs):
+    def __init__(self, *args, partnership: Partnership, asks_partner: bool = False, **kwargs):
+        """`asks_partner`: a change to the shared fields is proposed to the other town
+        (proposals.consent_for), so the form offers a message to it."""
         self.partnership = partnership
         kwargs.setdefault(
             "initial",
@@ -204,6 +213,8 @@ class PartnershipForm(VersionedForm):
             },
         )
         super().__init__(*args, **kwargs)
+        if not asks_partner:
+            del self.fields["message"]
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -228,7 +239,11 @@ class PartnershipForm(VersionedForm):
 
     def values(self) -> dict[str, Any]:
         """The cleaned values for `services.update`."""
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in ("version", "message")
+        }
 
 
 def clean_period(form: forms.Form, data: dict[str, Any]) -> None:

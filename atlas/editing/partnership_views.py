@@ -96,8 +96,12 @@ def partnership_list(request, slug: str):
     context = {
         "municipality": municipality,
         "rows": rows,
-        "received": pending.filter(partner=municipality).select_related("proposer__country"),
-        "made": pending.filter(proposer=municipality).select_related("partner__country"),
+        "received": proposals.with_fields(
+            pending.filter(partner=municipality).select_related("proposer__country")
+        ),
+        "made": proposals.with_fields(
+            pending.filter(proposer=municipality).select_related("partner__country")
+        ),
         "earlier": earlier,
     }
     return render(request, "editing/partnership_list.html", context)
@@ -146,35 +150,32 @@ def decide_proposal(request, slug: str, pk: int, *, side: str, act, success) -> 
     return redirect("edit-partnerships", slug)
 
 
+def confirmed(proposal: PartnershipProposal) -> str:
+    names = {"partner": proposal.proposer.name, "municipality": proposal.partner.name}
+    if proposal.is_change:
+        return _("The change %(partner)s proposed is applied to the partnership.") % names
+    return _("%(partner)s is now a partner of %(municipality)s in the atlas.") % names
+
+
+def refused(proposal: PartnershipProposal) -> str:
+    names = {"proposer": proposal.proposer.name}
+    if proposal.is_change:
+        return _("The change %(proposer)s proposed is refused; nothing was changed.") % names
+    return _("The proposal of %(proposer)s is refused.") % names
+
+
 @login_required
 @require_POST
 def proposal_confirm(request, slug: str, pk: int):
     return decide_proposal(
-        request,
-        slug,
-        pk,
-        side="partner",
-        act=proposals.confirm,
-        success=lambda proposal: (
-            _("%(partner)s is now a partner of %(municipality)s in the atlas.")
-            % {"partner": proposal.proposer.name, "municipality": proposal.partner.name}
-        ),
+        request, slug, pk, side="partner", act=proposals.confirm, success=confirmed
     )
 
 
 @login_required
 @require_POST
 def proposal_refuse(request, slug: str, pk: int):
-    return decide_proposal(
-        request,
-        slug,
-        pk,
-        side="partner",
-        act=proposals.refuse,
-        success=lambda proposal: (
-            _("The proposal of %(proposer)s is refused.") % {"proposer": proposal.proposer.name}
-        ),
-    )
+    return decide_proposal(request, slug, pk, side="partner", act=proposals.refuse, success=refused)
 
 
 @login_required
@@ -193,52 +194,98 @@ def proposal_withdraw(request, slug: str, pk: int):
 
 
 def render_partnership_form(
-    request, municipality, partnership, form, end_form, *, conflict: str = "", status: int = 200
+    request,
+    municipality,
+    partnership,
+    form,
+    end_form,
+    consent,
+    *,
+    conflict: str = "",
+    status: int = 200,
 ):
+    user = request.user
+    pending = proposals.pending_changes(partnership)
+    for proposal in pending:
+        proposal.may_decide = can_edit(user, proposal.partner)  # type: ignore[attr-defined]
+        proposal.may_withdraw = can_edit(user, proposal.proposer)  # type: ignore[attr-defined]
     context = {
         "municipality": municipality,
         "partnership": partnership,
         "partner": partnership.partner_of(municipality),
         "form": form,
         "end_form": end_form,
+        "consent": consent,
+        "pending": pending,
         "conflict": conflict,
     }
     return render(request, "editing/partnership_form.html", context, status=status)
 
 
+def report_edit(request, edited: proposals.Edited, *, saved: str) -> None:
+    """Tell the person what became of their edit: saved, proposed, or saved and told."""
+    if edited.proposal is not None:
+        if edited.change is not None:
+            messages.success(request, _("The notes are saved."))
+        messages.success(
+            request,
+            _(
+                "Proposed, waiting for %(partner)s: the change applies when they confirm it. "
+                "Until then the atlas shows the partnership as it was."
+            )
+            % {"partner": edited.proposal.partner.name},
+        )
+    elif edited.change is not None:
+        messages.success(request, saved)
+        if edited.noticed is not None:
+            messages.info(
+                request,
+                _(
+                    "%(partner)s has no coordinator in the atlas, so the change applies at "
+                    "once; those who look after %(partner)s are told."
+                )
+                % {"partner": edited.noticed.name},
+            )
+    else:
+        messages.info(request, _("Nothing was changed."))
+
+
 @login_required
 def partnership_edit(request, slug: str, pk: int):
     municipality, partnership = get_editable_partnership(request, slug, pk)
-    form = PartnershipForm(request.POST or None, partnership=partnership)
+    consent = proposals.consent_for(request.user, partnership)
+    form = PartnershipForm(request.POST or None, partnership=partnership, asks_partner=consent.asks)
     if request.method == "POST" and form.is_valid():
         try:
-            change = services.update(
-                partnership,
+            edited = proposals.edit_partnership(
                 acting_user=request.user,
+                partnership=partnership,
                 version=form.cleaned_data["version"],
                 values=form.values(),
+                message=form.cleaned_data.get("message", ""),
             )
         except services.Conflict as conflict:
-            return partnership_conflict(request, municipality, partnership, conflict)
-        if change:
-            messages.success(request, _("The partnership is saved."))
+            return partnership_conflict(request, municipality, partnership, consent, conflict)
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            messages.info(request, _("Nothing was changed."))
-        return redirect("edit-partnerships", municipality.slug)
+            report_edit(request, edited, saved=_("The partnership is saved."))
+            return redirect("edit-partnerships", municipality.slug)
     return render_partnership_form(
-        request, municipality, partnership, form, EndForm(partnership=partnership)
+        request, municipality, partnership, form, EndForm(partnership=partnership), consent
     )
 
 
-def partnership_conflict(request, municipality, partnership, conflict):
+def partnership_conflict(request, municipality, partnership, consent, conflict):
     """409: the form again, with the version someone else saved in the meantime."""
     partnership.refresh_from_db()
     return render_partnership_form(
         request,
         municipality,
         partnership,
-        PartnershipForm(partnership=partnership),
+        PartnershipForm(partnership=partnership, asks_partner=consent.asks),
         EndForm(partnership=partnership),
+        consent,
         conflict=str(conflict),
         status=CONFLICT,
     )
@@ -248,23 +295,27 @@ def partnership_conflict(request, municipality, partnership, conflict):
 @require_POST
 def partnership_end(request, slug: str, pk: int):
     municipality, partnership = get_editable_partnership(request, slug, pk)
+    consent = proposals.consent_for(request.user, partnership)
     form = EndForm(request.POST, partnership=partnership)
     if not form.is_valid():
-        return render_partnership_form(
-            request, municipality, partnership, PartnershipForm(partnership=partnership), form
-        )
+        edit_form = PartnershipForm(partnership=partnership, asks_partner=consent.asks)
+        return render_partnership_form(request, municipality, partnership, edit_form, form, consent)
     try:
-        services.update(
-            partnership,
+        edited = proposals.edit_partnership(
             acting_user=request.user,
+            partnership=partnership,
             version=form.cleaned_data["version"],
             values=form.values(),
         )
     except services.Conflict as conflict:
-        return partnership_conflict(request, municipality, partnership, conflict)
-    messages.success(
+        return partnership_conflict(request, municipality, partnership, consent, conflict)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("edit-partnership", municipality.slug, partnership.pk)
+    report_edit(
         request,
-        _("The partnership with %(partner)s is recorded as ended.")
+        edited,
+        saved=_("The partnership with %(partner)s is recorded as ended.")
         % {"partner": partnership.partner_of(municipality).name},
     )
     return redirect("edit-partnerships", municipality.slug)

@@ -187,6 +187,15 @@ def _jsonable(record: models.Model, values: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def changed_values(record: models.Model, values: dict[str, Any]) -> tuple[dict, dict]:
+    """The fields of `values` (as a form cleans them) that differ from what is stored for
+    `record`: their stored values and the wanted ones, both as `values_of` gives them."""
+    before = values_of(_stored(record))
+    wanted = _jsonable(record, values)
+    changed = {name: value for name, value in wanted.items() if before.get(name) != value}
+    return {name: before[name] for name in changed}, changed
+
+
 @transaction.atomic
 def create(record: models.Model, *, acting_user, many: dict[str, Any] | None = None) -> Change:
     """Save the new `record` (with its many-to-many values) and record it."""

@@ -8,9 +8,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, models
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import capfirst
@@ -23,6 +24,7 @@ from atlas.directory.models import (
     Municipality,
     MunicipalityProfile,
     Network,
+    PartnershipProposal,
     ProjectPartner,
 )
 from atlas.editing import services
@@ -36,6 +38,7 @@ from atlas.editing.forms import (
     VersionForm,
 )
 from atlas.editing.history import changes_of, deleted_records_of, describe
+from atlas.editing.proposals import revert_change, with_fields
 from atlas.editing.services import FIELDS, Conflict
 
 CHANGES_PER_PAGE = 50
@@ -99,6 +102,14 @@ def overview(request, slug: str):
         "membership_count": Membership.objects.filter(municipality=municipality).count(),
         "project_count": ProjectPartner.objects.filter(municipality=municipality).count(),
         "last_change": changes_of(municipality).select_related(None).only("at").first(),
+        # Changes to its partnerships waiting for one side or the other, with their values.
+        "pending_changes": with_fields(
+            PartnershipProposal.objects.filter(
+                Q(proposer=municipality) | Q(partner=municipality),
+                action=PartnershipProposal.Action.CHANGE,
+                status=PartnershipProposal.Status.PENDING,
+            ).select_related("proposer", "partner")
+        ),
     }
     return render(request, "editing/overview.html", context)
 
@@ -337,11 +348,19 @@ def history(request, slug: str):
 def revert(request, slug: str, pk: int):
     municipality, change = get_revertable_change(request, slug, pk)
     try:
-        done = services.revert(change, acting_user=request.user)
+        edited = revert_change(change=change, acting_user=request.user)
     except Conflict as conflict:
         messages.error(request, str(conflict))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
     else:
-        if done:
+        if edited.proposal is not None:
+            messages.success(
+                request,
+                _("Proposed, waiting for %(partner)s: the change is reverted when they confirm it.")
+                % {"partner": edited.proposal.partner.name},
+            )
+        elif edited.change:
             messages.success(
                 request, _("The change is reverted: “%(label)s”.") % {"label": change.label}
             )

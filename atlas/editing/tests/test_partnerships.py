@@ -22,7 +22,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def with_andechs(kamnik_world):
-    """Kamnik and Andechs (Germany): no persona but Kamnik's is on either side."""
+    """Kamnik and Andechs (Germany): no persona but Kamnik's is on either side. Andechs
+    has no coordinator, so a change by Kamnik's side applies at once, with a notice to
+    Andechs's side; test_partnership_changes.py has the partner with a coordinator, whose
+    confirmation such a change waits for."""
     return pair(kamnik_world["kamnik"], kamnik_world["andechs"])
 
 
@@ -51,7 +54,9 @@ def post_edit(client, municipality, partnership, **fields):
 
 
 @pytest.mark.parametrize(("persona", "expected"), EDIT_MATRIX)
-def test_editing_a_partnership_of_kamnik(personas, kamnik_world, with_andechs, persona, expected):
+def test_editing_a_partnership_of_kamnik(
+    personas, kamnik_world, with_andechs, persona, expected, mailoutbox
+):
     kamnik = kamnik_world["kamnik"]
     culture = Theme.objects.create(
         slug="culture", name_en="Culture", name_sl="Kultura", name_sk="Kultúra",
@@ -81,10 +86,16 @@ def test_editing_a_partnership_of_kamnik(personas, kamnik_world, with_andechs, p
         change = Change.objects.get(object_id=with_andechs.pk, action="changed")
         assert change.user == personas[persona]
         assert change.before == {"status": "active", "start_date": None, "notes": "", "themes": []}
+        # Applied at once: Andechs has no coordinator to ask. Those who look after it (no
+        # staff for Germany here: the administrators) are told, unless one made the change
+        # (administrators act for both sides).
+        notice = [] if persona == "admin" else [["admin@example.org"]]
+        assert [m.to for m in mailoutbox] == notice
     else:
         assert response.status_code == expected
     if expected != OK:
         assert (with_andechs.status, with_andechs.version) == ("active", 1)
+        assert not mailoutbox
 
 
 @pytest.mark.parametrize(("persona", "expected"), EDIT_MATRIX)
@@ -138,6 +149,7 @@ def test_a_coordinator_of_either_side_may_edit_it(personas, kamnik_world):
     partnership = pair(kamnik, trofaiach)
     client = client_as(personas, "other_coordinator")
 
+    # Notes are each side's own: they apply at once, though Kamnik has a coordinator.
     from_kamnik = post_edit(client, kamnik, partnership, notes="From Kamnik's address")
     partnership.refresh_from_db()
     from_trofaiach = post_edit(client, trofaiach, partnership, notes="From Trofaiach's")
