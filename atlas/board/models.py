@@ -383,8 +383,9 @@ class Entry(models.Model):
         return True
 
     def close(self) -> None:
-        """A coordinator of its municipality closes the entry: it leaves the open list and takes no new interest.
-        Closing also moves the version on, so an edit form opened before is refused."""
+        """A coordinator of its municipality closes the entry: it leaves the open list and
+        takes no new interest. Closing also moves the version on, so an edit form opened
+        before is refused."""
         if self.closed_at is None:
             self.closed_at = now()
             Entry.objects.filter(pk=self.pk).update(

@@ -121,7 +121,7 @@ def test_messages_go_to_the_current_coordinators_of_the_other_town_only(world, m
     assert [m.to for m in mailoutbox] == [["second@kamnik.si"]]
 
 
-def test_the_interested_town_s_former_coordinator_loses_the_conversation_and_a_colleague_takes_it_over(
+def test_the_interested_town_s_former_coordinator_loses_it_and_a_colleague_takes_it_over(
     world, mailoutbox
 ):
     personas, entry, conversation = world["personas"], world["entry"], world["conversation"]

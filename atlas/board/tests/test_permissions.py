@@ -374,11 +374,10 @@ def test_staff_of_a_network_moderate_its_members_entries_only(personas, kamnik_w
 
 
 def test_staff_do_not_moderate_their_own_entries(personas, kamnik_world):
-    from conftest import make_board_entry, make_coordinator
-
     from django.utils.timezone import now
 
     from atlas.accounts.models import CoordinatorRole
+    from conftest import make_board_entry, make_coordinator
 
     staff = personas["staff_right_country"]
     CoordinatorRole.objects.create(
