@@ -6,7 +6,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils.timezone import now
 
 BEFORE = [("board", "0001_initial")]
-AFTER = [("board", "0002_conversations_belong_to_municipalities")]
+AFTER = [("board", "0004_one_conversation_per_municipality")]
 
 
 @pytest.mark.django_db(transaction=True)
