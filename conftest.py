@@ -1,6 +1,7 @@
 """Shared test helpers: small `make_*` builders for the domain, used across the apps' tests."""
 
 import contextlib
+import functools
 import itertools
 import os
 import threading
@@ -145,11 +146,26 @@ def browser():
         browser.close()
 
 
+# Injected into every page before its own scripts (through the DevTools protocol, so the
+# page's Content-Security-Policy does not apply to it): each violation of the policy is
+# reported as a console error, which fails the test, whatever the browser logs itself.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(
+    `Content Security Policy violation: ${event.effectiveDirective} blocked ` +
+    `${event.blockedURI || "inline"} at ${event.sourceFile || document.URL}:${event.lineNumber}`
+  );
+});
+"""
+
+
 @pytest.fixture
 def page(browser, live_server, transactional_db):
-    """A fresh browser tab on the live test server. Console errors and failed requests fail
-    the test, so a page that works only by luck does not pass."""
+    """A fresh browser tab on the live test server. Console errors, violations of the
+    Content-Security-Policy and failed requests fail the test, so a page that works only
+    by luck does not pass."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
@@ -165,6 +181,39 @@ def page(browser, live_server, transactional_db):
     yield page
     context.close()
     assert not problems, "\n".join(problems)
+
+
+AXE_SCRIPT = Path(__file__).parent / "atlas/tests/vendor/axe-core-4.14.1/axe.min.js"
+# What "passes axe" means here (docs/STYLE: every public page, WCAG 2.1 AA).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@functools.cache
+def axe_source() -> str:
+    return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+def assert_no_axe_violations(page, context: str | None = None) -> None:
+    """Run axe-core on the page as it is now (or on the part that the CSS selector
+    `context` selects) with the WCAG 2.1 A and AA rules, and fail listing each violation
+    with its rule, impact and elements. axe is evaluated through the DevTools protocol,
+    which the page's Content-Security-Policy does not govern, so the test keeps the real
+    policy (a `bypass_csp` context would hide the violations the `page` fixture looks for)
+    and adds no inline script to the page."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(axe_source())
+    result = page.evaluate(
+        """([context, tags]) => axe.run(context || document, {
+            runOnly: {type: "tag", values: tags}, resultTypes: ["violations"],
+        })""",
+        [context, AXE_TAGS],
+    )
+    lines = [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}\n"
+        + "\n".join(f"    {' '.join(map(str, node['target']))}" for node in violation["nodes"])
+        for violation in result["violations"]
+    ]
+    assert not lines, f"axe found on {page.url}:\n" + "\n".join(lines)
 
 
 @pytest.fixture

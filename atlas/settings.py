@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_countries",
+    "csp",
     "atlas.directory",
     "atlas.dataset",
     "atlas.maps",
@@ -125,6 +126,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -261,6 +263,46 @@ MAP_TILE_ATTRIBUTION = os.environ.get(
     "MAP_TILE_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
+
+
+def url_origin(url: str) -> str:
+    """The scheme and host of a tile URL template, as a CSP source; a `{s}` subdomain
+    placeholder becomes a wildcard.
+
+    >>> url_origin("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
+    'https://*.tile.openstreetmap.org'
+    """
+    scheme, _sep, rest = url.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    return f"{scheme}://{host}"
+
+
+# Content-Security-Policy on every response (django-csp; docs/deploy.md): scripts, styles,
+# images and data come from this site only, nothing inline runs, no plugins, no <base>,
+# forms post here only, and no other site may frame a page (the widget has its own policy,
+# atlas/widget/views.py). Leaflet positions the map with element.style, which CSP allows.
+def content_security_policy(map_tile_url: str) -> dict[str, Any]:
+    self_ = "'self'"
+    return {
+        "DIRECTIVES": {
+            "default-src": [self_],
+            "script-src": [self_],
+            # The one inline style is templates/500.html's <style>: the error page renders
+            # without the static files or a request. Its hash allows that exact text and
+            # nothing else; atlas/tests/test_security_headers.py keeps the two in step.
+            "style-src": [self_, "'sha256-Mwm/OPUlvIK/u3ypCRnvcB+/8/xCEBHxKzu2DrorxvU='"],
+            # A tile server, when one is set, serves the map's images.
+            "img-src": [self_, *([url_origin(map_tile_url)] if map_tile_url else [])],
+            "connect-src": [self_],
+            "object-src": ["'none'"],
+            "base-uri": [self_],
+            "form-action": [self_],
+            "frame-ancestors": ["'none'"],
+        }
+    }
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(MAP_TILE_URL)
 
 if not DEBUG:
     # Served behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto.

@@ -136,6 +136,12 @@ class CoordinatorRoleQuerySet(models.QuerySet):
     def approved(self) -> CoordinatorRoleQuerySet:
         return self.filter(status=CoordinatorRole.Status.APPROVED)
 
+    def current(self) -> CoordinatorRoleQuerySet:
+        """Roles in force: approved, of an active account. A role ends when staff refuse it
+        after all, an administrator deletes it or deactivates the account, or the account
+        is deleted; whatever builds on `current` ends with it."""
+        return self.approved().filter(user__is_active=True)
+
     def decidable_by(self, user: AnyUser) -> CoordinatorRoleQuerySet:
         """The requests `user` may approve or refuse: all for an administrator; for staff,
         those for municipalities of their countries and members of their networks, but
@@ -145,6 +151,26 @@ class CoordinatorRoleQuerySet(models.QuerySet):
         if user.is_superuser:
             return self.all()
         return self.filter(in_staff_scope(user)).exclude(user_id=user.pk)
+
+
+def coordinated_municipality_ids(user: AnyUser) -> models.QuerySet:
+    """The ids of the municipalities `user` coordinates now, as a subquery: what the board
+    (and anything else a municipality owns) asks to decide who manages its records. It is
+    evaluated on every request, so a former coordinator loses access the moment the role
+    ends, even on what they wrote themselves."""
+    return CoordinatorRole.objects.of(user).current().values_list("municipality_id", flat=True)
+
+
+def coordinator_emails(municipality_id: int) -> list[str]:
+    """The addresses of the current coordinators of a municipality: who hears about what
+    happens to its board entries and conversations."""
+    return [
+        email
+        for email in CoordinatorRole.objects.current()
+        .filter(municipality_id=municipality_id)
+        .values_list("user__email", flat=True)
+        if email
+    ]
 
 
 class CoordinatorRole(models.Model):

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, F, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.timezone import localdate, now
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from atlas.accounts.models import in_staff_scope
+from atlas.accounts.models import coordinated_municipality_ids, in_staff_scope
 from atlas.directory.models import Country, FundingProgramme, Municipality, Theme
 
 if TYPE_CHECKING:
@@ -116,6 +116,12 @@ class EntryQuerySet(models.QuerySet):
 
     def of_author(self, user: AnyUser) -> EntryQuerySet:
         return self.filter(author_id=user.pk) if user.is_authenticated else self.none()
+
+    def managed_by(self, user: AnyUser) -> EntryQuerySet:
+        """The entries `user` manages: those of the municipalities they coordinate now,
+        whoever wrote them. An entry belongs to its municipality, not to its author: a
+        colleague coordinator manages it too, and a former coordinator no longer does."""
+        return self.filter(municipality_id__in=coordinated_municipality_ids(user))
 
     def matching(
         self,
@@ -326,18 +332,24 @@ class Entry(models.Model):
 
     # --- Who may do what --------------------------------------------------------------------
 
-    def is_author(self, user: AnyUser) -> bool:
-        return user.is_authenticated and self.author_id == user.pk
+    def is_managed_by(self, user: AnyUser) -> bool:
+        """Whether `user` may edit and close the entry and speak for its municipality in
+        its conversations (`EntryQuerySet.managed_by`; one query)."""
+        if not user.is_authenticated:
+            return False
+        return (
+            coordinated_municipality_ids(user).filter(municipality_id=self.municipality_id).exists()
+        )
 
     def can_be_moderated_by(self, user: AnyUser) -> bool:
         return Entry.objects.moderated_by(user).filter(pk=self.pk).exists()
 
     def is_visible_to(self, user: AnyUser) -> bool:
-        """Published entries, open or not, are public; pending and hidden ones only for the
-        author and the moderators in scope."""
-        if self.status == self.Status.PUBLISHED or self.is_author(user):
+        """Published entries, open or not, are public; pending and hidden ones only for
+        those who manage it and the moderators in scope."""
+        if self.status == self.Status.PUBLISHED:
             return True
-        return self.can_be_moderated_by(user)
+        return self.is_managed_by(user) or self.can_be_moderated_by(user)
 
     # --- Writes -----------------------------------------------------------------------------
 
@@ -371,8 +383,9 @@ class Entry(models.Model):
         return True
 
     def close(self) -> None:
-        """The author closes the entry: it leaves the open list and takes no new interest.
-        Closing also moves the version on, so an edit form opened before is refused."""
+        """A coordinator of its municipality closes the entry: it leaves the open list and
+        takes no new interest. Closing also moves the version on, so an edit form opened
+        before is refused."""
         if self.closed_at is None:
             self.closed_at = now()
             Entry.objects.filter(pk=self.pk).update(
@@ -396,31 +409,52 @@ class Entry(models.Model):
 
 class ConversationQuerySet(models.QuerySet):
     def of(self, user: AnyUser) -> ConversationQuerySet:
-        """The conversations `user` takes part in, as the entry's author or the one who
-        expressed interest."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(Q(interested_id=user.pk) | Q(entry__author_id=user.pk))
+        """The conversations `user` takes part in: those about entries of a municipality
+        they coordinate now, and those a municipality they coordinate now started."""
+        ids = coordinated_municipality_ids(user)
+        return self.filter(
+            Q(entry__municipality_id__in=ids) | Q(interested_municipality_id__in=ids)
+        )
+
+    def with_sides(self, user: AnyUser) -> ConversationQuerySet:
+        """Annotate `for_entry`: whether `user` speaks for the entry's municipality in it
+        (else for the interested one), as `Conversation.side_of` decides."""
+        ids = coordinated_municipality_ids(user)
+        return self.annotate(
+            for_entry=ExpressionWrapper(
+                Q(entry__municipality_id__in=ids), output_field=BooleanField()
+            )
+        )
 
     def with_unread_counts(self, user: AnyUser) -> ConversationQuerySet:
-        """Annotate `unread`: messages from the other side since `user` last read it."""
-        mine_as_interested = Q(interested_id=user.pk) & (
+        """Annotate `unread`: messages from the other side since `user`'s side last read
+        the conversation (any of its coordinators, as they share the conversation)."""
+        ids = coordinated_municipality_ids(user)
+        mine_as_interested = Q(interested_municipality_id__in=ids) & (
             Q(interested_read_at__isnull=True) | Q(messages__created_at__gt=F("interested_read_at"))
         )
-        mine_as_author = Q(entry__author_id=user.pk) & (
+        mine_as_entry = Q(entry__municipality_id__in=ids) & (
             Q(author_read_at__isnull=True) | Q(messages__created_at__gt=F("author_read_at"))
         )
         return self.annotate(
             unread=Count(
                 "messages",
-                filter=~Q(messages__sender_id=user.pk) & (mine_as_interested | mine_as_author),
+                filter=~Q(messages__municipality_id__in=ids)
+                & ~Q(messages__sender_id=user.pk)
+                & (mine_as_interested | mine_as_entry),
             )
         )
 
 
 class Conversation(models.Model):
-    """What a coordinator of another municipality and an entry's author write each other
-    about the entry. The site relays it: neither sees the other's e-mail address."""
+    """What another municipality and the entry's municipality write each other about the
+    entry, through their coordinators. The site relays it: nobody sees another's e-mail
+    address. It belongs to the two municipalities, not to the people who wrote: the
+    current coordinators of each side read and answer it, former ones no longer do."""
+
+    class Side(models.TextChoices):
+        ENTRY = "entry", _("the entry's municipality")
+        INTERESTED = "interested", _("the interested municipality")
 
     entry = models.ForeignKey(
         Entry, on_delete=models.CASCADE, related_name="conversations", verbose_name=_("entry")
@@ -429,7 +463,7 @@ class Conversation(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="board_conversations",
-        verbose_name=_("interested person"),
+        verbose_name=_("started by"),
     )
     interested_municipality = models.ForeignKey(
         Municipality,
@@ -439,9 +473,11 @@ class Conversation(models.Model):
     )
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
     last_message_at = models.DateTimeField(_("last message at"), default=now)
-    author_read_at = models.DateTimeField(_("read by the author at"), null=True, blank=True)
+    author_read_at = models.DateTimeField(
+        _("read by the entry's municipality at"), null=True, blank=True
+    )
     interested_read_at = models.DateTimeField(
-        _("read by the interested person at"), null=True, blank=True
+        _("read by the interested municipality at"), null=True, blank=True
     )
 
     objects = ConversationQuerySet.as_manager()
@@ -452,7 +488,8 @@ class Conversation(models.Model):
         verbose_name_plural = _("conversations")
         constraints = [
             models.UniqueConstraint(
-                fields=["entry", "interested"], name="board_conversation_one_per_person"
+                fields=["entry", "interested_municipality"],
+                name="board_conversation_one_per_municipality",
             )
         ]
 
@@ -462,17 +499,24 @@ class Conversation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("board-conversation", args=[self.pk])
 
-    def is_party(self, user: AnyUser) -> bool:
-        return user.is_authenticated and user.pk in (self.interested_id, self.entry.author_id)
+    def side_of(self, user: AnyUser) -> str | None:
+        """The side `user` speaks for (`Side`), as a current coordinator of its
+        municipality, or None; one query. Someone who coordinates both municipalities
+        speaks for the entry's."""
+        if not user.is_authenticated:
+            return None
+        sides = {self.entry.municipality_id: self.Side.ENTRY}
+        sides.setdefault(self.interested_municipality_id, self.Side.INTERESTED)
+        theirs = set(coordinated_municipality_ids(user).filter(municipality_id__in=list(sides)))
+        if self.entry.municipality_id in theirs:
+            return self.Side.ENTRY
+        return self.Side.INTERESTED if self.interested_municipality_id in theirs else None
 
-    def is_readable_by(self, user: AnyUser) -> bool:
-        return self.is_party(user) or self.entry.can_be_moderated_by(user)
+    def municipality_of(self, side: str) -> Municipality:
+        return self.entry.municipality if side == self.Side.ENTRY else self.interested_municipality
 
-    def other_party(self, user: AnyUser) -> Any:
-        return self.entry.author if user.pk == self.interested_id else self.interested
-
-    def mark_read(self, user: AnyUser) -> None:
-        field = "interested_read_at" if user.pk == self.interested_id else "author_read_at"
+    def mark_read(self, side: str) -> None:
+        field = "author_read_at" if side == self.Side.ENTRY else "interested_read_at"
         setattr(self, field, now())
         Conversation.objects.filter(pk=self.pk).update(**{field: getattr(self, field)})
 
@@ -492,6 +536,15 @@ class Message(models.Model):
         null=True,
         related_name="+",
         verbose_name=_("sender"),
+    )
+    # The side the sender wrote for: a colleague's message is their municipality's too.
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent for"),
     )
     text = models.TextField(_("message"), max_length=5000)
     created_at = models.DateTimeField(_("sent at"), default=now)

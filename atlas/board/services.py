@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
+from atlas.accounts.models import coordinator_emails
 from atlas.accounts.services import deciders_of
 from atlas.board.emails import absolute, send
 from atlas.board.models import Conversation, Entry, Message, Report, SavedSearch, SentAlert
@@ -47,19 +48,22 @@ def post_entry(
     return entry
 
 
-def _notify(conversation: Conversation, message: Message, recipient: Any) -> None:
+def _notify(conversation: Conversation, message: Message) -> None:
+    """Mail the current coordinators of the side that did not write `message`."""
+    sender_side = message.municipality_id
+    recipients = (
+        conversation.interested_municipality
+        if sender_side == conversation.entry.municipality_id
+        else conversation.entry.municipality
+    )
     send(
         "message",
-        [recipient.email],
+        coordinator_emails(recipients.pk),
         {
             "conversation": conversation,
             "entry": conversation.entry,
             "message": message,
-            "sender_municipality": (
-                conversation.interested_municipality
-                if message.sender_id == conversation.interested_id
-                else conversation.entry.municipality
-            ),
+            "sender_municipality": message.municipality,
             "link": absolute(conversation.get_absolute_url()),
         },
     )
@@ -68,9 +72,10 @@ def _notify(conversation: Conversation, message: Message, recipient: Any) -> Non
 def express_interest(
     *, acting_user: Any, entry: Entry, municipality: Municipality, text: str
 ) -> Conversation:
-    """`acting_user`, for `municipality`, writes to the author of an open entry: the
-    conversation starts, or goes on if they wrote before. The author gets a mail."""
-    if entry.is_author(acting_user) or municipality.pk == entry.municipality_id:
+    """`acting_user`, for `municipality` (which they coordinate), writes to the
+    municipality of an open entry: its conversation with `municipality` starts, or goes
+    on if the municipality wrote before. The entry's coordinators get a mail."""
+    if municipality.pk == entry.municipality_id or entry.is_managed_by(acting_user):
         raise PermissionDenied
     with transaction.atomic():
         if not Entry.objects.open().filter(pk=entry.pk).exists():
@@ -78,23 +83,29 @@ def express_interest(
         sent_at = now()
         conversation, _created = Conversation.objects.select_for_update().get_or_create(
             entry=entry,
-            interested=acting_user,
-            defaults={"interested_municipality": municipality, "last_message_at": sent_at},
+            interested_municipality=municipality,
+            defaults={"interested": acting_user, "last_message_at": sent_at},
         )
         message = Message.objects.create(
-            conversation=conversation, sender=acting_user, text=text, created_at=sent_at
+            conversation=conversation,
+            sender=acting_user,
+            municipality=municipality,
+            text=text,
+            created_at=sent_at,
         )
         conversation.last_message_at = conversation.interested_read_at = sent_at
         conversation.save(update_fields=["last_message_at", "interested_read_at"])
-        _notify(conversation, message, entry.author)
+        _notify(conversation, message)
     logger.info("User %s wrote about board entry %s", acting_user.pk, entry.pk)
     return conversation
 
 
 def reply(*, acting_user: Any, conversation: Conversation, text: str) -> Message:
-    """One of the two sides answers; the other gets a mail. Raises PermissionDenied for
-    anyone else, ValidationError when a moderator hid the entry."""
-    if not conversation.is_party(acting_user):
+    """A current coordinator of one of the two municipalities answers; the other side's
+    coordinators get a mail. Raises PermissionDenied for anyone else (former coordinators
+    included), ValidationError when a moderator hid the entry."""
+    side = conversation.side_of(acting_user)
+    if side is None:
         raise PermissionDenied
     if conversation.entry.is_hidden:
         raise ValidationError(
@@ -103,17 +114,17 @@ def reply(*, acting_user: Any, conversation: Conversation, text: str) -> Message
     with transaction.atomic():
         sent_at = now()
         message = Message.objects.create(
-            conversation=conversation, sender=acting_user, text=text, created_at=sent_at
+            conversation=conversation,
+            sender=acting_user,
+            municipality=conversation.municipality_of(side),
+            text=text,
+            created_at=sent_at,
         )
         conversation.last_message_at = sent_at
-        read_field = (
-            "interested_read_at"
-            if acting_user.pk == conversation.interested_id
-            else "author_read_at"
-        )
+        read_field = "author_read_at" if side == Conversation.Side.ENTRY else "interested_read_at"
         setattr(conversation, read_field, sent_at)
         conversation.save(update_fields=["last_message_at", read_field])
-        _notify(conversation, message, conversation.other_party(acting_user))
+        _notify(conversation, message)
     logger.info("User %s replied in board conversation %s", acting_user.pk, conversation.pk)
     return message
 

@@ -9,7 +9,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from atlas.accounts.models import CoordinatorRole, is_association_staff
+from atlas.accounts.models import (
+    CoordinatorRole,
+    coordinated_municipality_ids,
+    is_association_staff,
+)
 from atlas.board import services
 from atlas.board.forms import (
     BoardFilterForm,
@@ -60,10 +64,11 @@ def get_visible_entry(request, pk: int) -> Entry:
     return entry
 
 
-def get_own_entry(request, pk: int) -> Entry:
-    """Entry `pk` for its author to change: 404 as above, 403 for anyone else."""
+def get_managed_entry(request, pk: int) -> Entry:
+    """Entry `pk` for a current coordinator of its municipality to change: 404 as above,
+    403 for anyone else, its author included once their role has ended."""
     entry = get_visible_entry(request, pk)
-    if not entry.is_author(request.user):
+    if not entry.is_managed_by(request.user):
         raise PermissionDenied
     return entry
 
@@ -76,21 +81,20 @@ def get_moderated_entry(request, pk: int) -> Entry:
     return entry
 
 
-def get_readable_conversation(request, pk: int) -> Conversation:
-    """Conversation `pk`: 404 for anyone but its two sides and the entry's moderators."""
+def get_readable_conversation(request, pk: int) -> tuple[Conversation, str | None]:
+    """Conversation `pk` and the side the visitor speaks for (None for a moderator who
+    only reads it): 404 for anyone but the current coordinators of its two
+    municipalities and the entry's moderators."""
     conversation = get_object_or_404(
         Conversation.objects.select_related(
-            "entry__municipality__country", "entry__author", "interested", "interested_municipality"
+            "entry__municipality__country", "interested_municipality"
         ),
         pk=pk,
     )
-    if not conversation.is_readable_by(request.user):
+    side = conversation.side_of(request.user)
+    if side is None and not conversation.entry.can_be_moderated_by(request.user):
         raise Http404
-    return conversation
-
-
-def coordinated_municipalities(user):
-    return CoordinatorRole.objects.of(user).approved().values("municipality_id")
+    return conversation, side
 
 
 # --- Public pages ---------------------------------------------------------------------------
@@ -115,17 +119,19 @@ def entry_detail(request, pk: int):
         "entry": entry,
         "themes": list(entry.themes.all()),
         "countries": sorted(entry.countries.all(), key=lambda c: c.name),
-        "is_author": entry.is_author(user),
+        "manages": entry.is_managed_by(user),
         "is_moderator": False,
         "conversation": None,
         "conversation_count": 0,
         "open_reports": [],
     }
     if user.is_authenticated:
-        if context["is_author"]:
+        if context["manages"]:
             context["conversation_count"] = entry.conversations.count()
         else:
-            context["conversation"] = entry.conversations.filter(interested=user).first()
+            context["conversation"] = entry.conversations.filter(
+                interested_municipality_id__in=coordinated_municipality_ids(user)
+            ).first()
         if is_association_staff(user) and entry.can_be_moderated_by(user):
             context["is_moderator"] = True
             context["open_reports"] = list(entry.reports.unresolved().select_related("reporter"))
@@ -189,7 +195,7 @@ def _initial_from(request) -> dict:
 
 @login_required
 def entry_edit(request, pk: int):
-    entry = get_own_entry(request, pk)
+    entry = get_managed_entry(request, pk)
     form = EntryForm(request.POST or None, instance=entry, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = form.instance.save_edit(
@@ -218,7 +224,7 @@ def entry_edit(request, pk: int):
 @login_required
 @require_POST
 def entry_close(request, pk: int):
-    entry = get_own_entry(request, pk)
+    entry = get_managed_entry(request, pk)
     if entry.closed_at is None:
         entry.close()
         messages.success(request, _("Your entry is closed. Conversations about it stay."))
@@ -228,7 +234,7 @@ def entry_close(request, pk: int):
 @login_required
 def my_entries(request):
     entries = (
-        Entry.objects.of_author(request.user)
+        Entry.objects.managed_by(request.user)
         .select_related("municipality__country")
         .annotate(conversation_count=Count("conversations"))
         .order_by("-created_at", "-pk")
@@ -245,17 +251,13 @@ def my_entries(request):
 def express_interest(request, pk: int):
     entry = get_visible_entry(request, pk)
     user = request.user
-    if entry.is_author(user):
+    if entry.is_managed_by(user):
         raise PermissionDenied
-    existing = entry.conversations.filter(interested=user).first()
+    coordinated = coordinated_municipality_ids(user)
+    existing = entry.conversations.filter(interested_municipality_id__in=coordinated).first()
     if existing:
         return redirect(existing)
-    if (
-        not CoordinatorRole.objects.of(user)
-        .approved()
-        .exclude(municipality_id=entry.municipality_id)
-        .exists()
-    ):
+    if not coordinated.exclude(municipality_id=entry.municipality_id).exists():
         return render(request, "board/not_coordinator.html", {"entry": entry}, status=403)
     if not entry.is_open:
         messages.error(request, _("This entry is closed: it takes no new interest."))
@@ -287,6 +289,7 @@ def inbox(request):
     conversations = (
         Conversation.objects.of(request.user)
         .with_unread_counts(request.user)
+        .with_sides(request.user)
         .select_related("entry__municipality__country", "interested_municipality__country")
         .order_by("-last_message_at", "-pk")
     )
@@ -296,9 +299,9 @@ def inbox(request):
 
 @login_required
 def conversation_detail(request, pk: int):
-    conversation = get_readable_conversation(request, pk)
+    conversation, side = get_readable_conversation(request, pk)
     user = request.user
-    is_party = conversation.is_party(user)
+    is_party = side is not None
     form = MessageForm(request.POST or None, user=user)
     if request.method == "POST":
         if not is_party:
@@ -313,12 +316,12 @@ def conversation_detail(request, pk: int):
             else:
                 messages.success(request, _("Your message is sent."))
                 return redirect(conversation)
-    elif is_party:
-        conversation.mark_read(user)
+    elif side is not None:
+        conversation.mark_read(side)
     context = {
         "conversation": conversation,
         "entry": conversation.entry,
-        "messages_list": conversation.messages.all(),
+        "messages_list": conversation.messages.select_related("sender", "municipality"),
         "form": form,
         "is_party": is_party,
     }

@@ -57,6 +57,8 @@
     for (const [name, value] of Object.entries(attributes || {})) {
       if (value === false || value == null) continue;
       if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+      // Styles go through the CSSOM: the Content-Security-Policy blocks style="…" attributes.
+      else if (name === "style") Object.assign(node.style, value);
       else node.setAttribute(name, value === true ? "" : value);
     }
     for (const child of children.flat()) {
@@ -351,7 +353,7 @@
             return h(
               "li",
               {},
-              h("span", { class: "swatch", style: `background:${colour};width:${size}px;height:${size}px` }),
+              h("span", { class: "swatch", style: { background: colour, width: `${size}px`, height: `${size}px` } }),
               text
             );
           })

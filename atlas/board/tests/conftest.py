@@ -60,6 +60,9 @@ def conversation(personas, kamnik_world, entry) -> Conversation:
         interested_municipality=kamnik_world["trofaiach"],
     )
     Message.objects.create(
-        conversation=conversation, sender=personas["other_coordinator"], text="Hello from Styria"
+        conversation=conversation,
+        sender=personas["other_coordinator"],
+        municipality=kamnik_world["trofaiach"],
+        text="Hello from Styria",
     )
     return conversation

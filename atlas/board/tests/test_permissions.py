@@ -374,9 +374,18 @@ def test_staff_of_a_network_moderate_its_members_entries_only(personas, kamnik_w
 
 
 def test_staff_do_not_moderate_their_own_entries(personas, kamnik_world):
+    from django.utils.timezone import now
+
+    from atlas.accounts.models import CoordinatorRole
     from conftest import make_board_entry, make_coordinator
 
     staff = personas["staff_right_country"]
+    CoordinatorRole.objects.create(
+        user=staff,
+        municipality=kamnik_world["kamnik"],
+        status=CoordinatorRole.Status.APPROVED,
+        decided_at=now(),
+    )
     own = make_board_entry(kamnik_world["kamnik"], staff, status=Entry.Status.PENDING)
     make_coordinator("second@kamnik.si", kamnik_world["kamnik"])
 

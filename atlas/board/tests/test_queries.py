@@ -3,7 +3,9 @@ or conversations."""
 
 import pytest
 from django.urls import reverse
+from django.utils.timezone import now
 
+from atlas.accounts.models import CoordinatorRole
 from atlas.board.models import Conversation, Message
 from atlas.directory.models import Theme
 from conftest import client_as, make_board_entry, make_municipality
@@ -22,11 +24,23 @@ def themes():
 
 
 def add_entries(personas, kamnik_world, themes, count: int) -> list:
+    """Entries of Kamnik and of other towns, all posted by Kamnik's coordinator, who also
+    coordinates the other towns (so every entry and conversation is theirs to manage)."""
     entries = []
     for number in range(count):
+        if number % 2:
+            municipality = kamnik_world["kamnik"]
+        else:
+            municipality = make_municipality(f"Town {number}")
+            CoordinatorRole.objects.create(
+                user=personas["coordinator"],
+                municipality=municipality,
+                status=CoordinatorRole.Status.APPROVED,
+                decided_at=now(),
+            )
         entries.append(
             make_board_entry(
-                kamnik_world["kamnik"] if number % 2 else make_municipality(f"Town {number}"),
+                municipality,
                 personas["coordinator"],
                 title=f"Entry {number}",
                 themes=themes[: number % 3 + 1],
@@ -36,16 +50,19 @@ def add_entries(personas, kamnik_world, themes, count: int) -> list:
     return entries
 
 
-def add_conversations(personas, entries) -> None:
+def add_conversations(personas, kamnik_world, entries) -> None:
     for entry in entries:
         conversation = Conversation.objects.create(
             entry=entry,
             interested=personas["other_coordinator"],
-            interested_municipality=entry.municipality,
+            interested_municipality=kamnik_world["trofaiach"],
         )
         for text in ("Hello", "Again"):
             Message.objects.create(
-                conversation=conversation, sender=personas["other_coordinator"], text=text
+                conversation=conversation,
+                sender=personas["other_coordinator"],
+                municipality=kamnik_world["trofaiach"],
+                text=text,
             )
 
 
@@ -92,7 +109,7 @@ def test_the_feed_takes_four_queries(
 def test_the_inbox_takes_four_queries(
     personas, kamnik_world, themes, count, django_assert_num_queries
 ):
-    add_conversations(personas, add_entries(personas, kamnik_world, themes, count))
+    add_conversations(personas, kamnik_world, add_entries(personas, kamnik_world, themes, count))
     client = client_as(personas, "coordinator")
 
     with django_assert_num_queries(4):
@@ -102,21 +119,22 @@ def test_the_inbox_takes_four_queries(
 
 
 # The entry page: the entry with its municipality, country and programme, its themes and
-# wished countries; for a logged-in coordinator also the session, the user, their
-# conversation on it and whether they moderate.
+# wished countries; for a logged-in coordinator also the session, the user, whether they
+# manage the entry, their municipality's conversation on it (or the count of its
+# conversations) and whether they moderate.
 @pytest.mark.parametrize("count", [1, 15])
 def test_the_entry_page_takes_a_fixed_number_of_queries(
     client, personas, kamnik_world, themes, count, django_assert_num_queries
 ):
     entries = add_entries(personas, kamnik_world, themes, count)
-    add_conversations(personas, entries)
+    add_conversations(personas, kamnik_world, entries)
     entry = entries[-1]
 
     with django_assert_num_queries(3):
         client.get(entry.get_absolute_url())
     other = client_as(personas, "other_coordinator")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         other.get(entry.get_absolute_url())
     author = client_as(personas, "coordinator")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         author.get(entry.get_absolute_url())
