@@ -1,5 +1,5 @@
 """The e-mails the accounts app sends, each rendered from a plain-text template under
-templates/accounts/email/ in the language active when it is sent.
+templates/accounts/email/ in the language active when it is queued (atlas/jobs/mail.py).
 
 Links are built on SITE_URL rather than on the request's Host header, so a forged header
 cannot put someone else's address into a mail (and services have no request)."""
@@ -11,9 +11,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from atlas.jobs.mail import queue_mail
 
 CONFIRMATION_SALT = "atlas.accounts.confirm-email"
 
@@ -45,9 +46,7 @@ def send(template: str, recipients: Iterable[str], context: dict[str, Any]) -> N
     context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
     subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
     body = render_to_string(f"accounts/email/{template}.txt", context)
-    # One mail per recipient: staff must not see each other's addresses.
-    for recipient in recipients:
-        send_mail(" ".join(subject.split()), body, None, [recipient])
+    queue_mail(subject, body, recipients)
 
 
 def send_confirmation(user: Any) -> None:

@@ -1,9 +1,8 @@
 """Writes that span several records and notify people: asking to coordinate a municipality,
 deciding on that request, deleting an account.
 
-Mail goes out inside the transaction: if the mail server refuses it, the write is rolled
-back and the person sees an error and can try again, rather than a request that nobody
-was told about."""
+Mail is queued when the transaction commits (atlas/jobs/mail.py): it goes out exactly
+when the write is saved, and a mail server that is down delays it, never the write."""
 
 from __future__ import annotations
 

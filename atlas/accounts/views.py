@@ -117,8 +117,8 @@ def account(request):
 def change_password(request):
     form = ChangePasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        # As in services: the notice goes out inside the transaction, so a password never
-        # changes without its owner being told.
+        # As in services: the notice is queued when the change commits, so a password
+        # never changes without its owner being told.
         with transaction.atomic():
             user = form.save()
             send_password_changed(user)

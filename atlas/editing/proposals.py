@@ -4,8 +4,8 @@ withdraw it. A proposal is not public; confirming it makes the public `Partnersh
 through the history core (`services.create` or `services.restore`), so the change shows in
 both towns' history and touches the data stamp.
 
-Mail goes out inside the transaction, as in the accounts app: if the mail server refuses
-it, nothing is recorded and the person can try again. Mails name municipalities, never the
+Mail is queued when the transaction commits (atlas/jobs/mail.py): a mail server that is
+down delays the mail, never the proposal. Mails name municipalities, never the
 people or their addresses: the other side sees no e-mail address."""
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -30,6 +29,7 @@ from atlas.accounts.models import CoordinatorRole, StaffRole
 from atlas.directory.models import Municipality, Partnership, PartnershipProposal, Source
 from atlas.editing import services
 from atlas.editing.access import can_edit
+from atlas.jobs.mail import queue_mail
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +73,7 @@ def notify(template: str, recipients: Iterable[str], context: dict[str, Any]) ->
     context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
     subject = render_to_string(f"editing/email/{template}_subject.txt", context)
     body = render_to_string(f"editing/email/{template}.txt", context)
-    for recipient in recipients:
-        send_mail(" ".join(subject.split()), body, None, [recipient])
+    queue_mail(subject, body, recipients)
 
 
 def problem_with(proposer: Municipality, partner: Municipality, kind: str) -> str | None:
