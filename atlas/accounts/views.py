@@ -33,6 +33,7 @@ from atlas.accounts.models import (
     personal_data,
 )
 from atlas.directory.models import Municipality
+from atlas.jobs import mail
 
 REQUESTS_PER_PAGE = 50
 
@@ -109,6 +110,8 @@ def account(request):
         ),
         "staff_roles": staff_roles,
         "pending_count": pending_count,
+        # Administrators see the mail queue in the admin; here, whether to look.
+        "mail_backlog": mail.backlog() if request.user.is_superuser else None,
     }
     return render(request, "accounts/account.html", context)
 

@@ -18,8 +18,10 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils.timezone import now
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 
@@ -68,3 +70,18 @@ def queue_mail(subject: str, body: str, recipients: Iterable[str]) -> None:
             partial(send_message.enqueue, subject=subject, body=body, recipient=recipient),
             robust=True,
         )
+
+
+def backlog() -> dict[str, int]:
+    """For staff: how many mails wait to be sent, how many of those after a failed
+    attempt, and how many were given up on after MAX_ATTEMPTS. One query."""
+    attempt = "args_kwargs__kwargs__attempt"
+    return DBTaskResult.objects.filter(task_path=send_message.module_path).aggregate(
+        waiting=Count(
+            "pk", filter=Q(status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING])
+        ),
+        retrying=Count("pk", filter=Q(status=TaskResultStatus.READY, **{f"{attempt}__gt": 1})),
+        given_up=Count(
+            "pk", filter=Q(status=TaskResultStatus.FAILED, **{f"{attempt}__gte": MAX_ATTEMPTS})
+        ),
+    )
