@@ -23,10 +23,10 @@ def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def confirmation_token(user: Any) -> str:
-    """A signed token naming the account and the address it confirms; it goes stale when the
-    address changes and after ACCOUNT_CONFIRMATION_MAX_AGE (checked by `confirmed_user_id`)."""
-    return signing.dumps({"user": user.pk, "email": user.email}, salt=CONFIRMATION_SALT)
+def confirmation_token(pending: Any) -> str:
+    """A signed token naming one pending sign-up and its address; it stops working after
+    ACCOUNT_CONFIRMATION_MAX_AGE and once any sign-up for the address is confirmed."""
+    return signing.dumps({"signup": pending.pk, "email": pending.email}, salt=CONFIRMATION_SALT)
 
 
 def read_confirmation_token(token: str) -> dict | None:
@@ -49,10 +49,11 @@ def send(template: str, recipients: Iterable[str], context: dict[str, Any]) -> N
     queue_mail(subject, body, recipients)
 
 
-def send_confirmation(user: Any) -> None:
-    link = absolute(reverse("accounts-confirm", args=[confirmation_token(user)]))
+def send_confirmation(pending: Any) -> None:
+    """The link that confirms the pending sign-up `pending` (atlas/accounts/models.py)."""
+    link = absolute(reverse("accounts-confirm", args=[confirmation_token(pending)]))
     days = settings.ACCOUNT_CONFIRMATION_MAX_AGE // 86400
-    send("confirm", [user.email], {"user": user, "link": link, "days": days})
+    send("confirm", [pending.email], {"name": pending.name, "link": link, "days": days})
 
 
 def send_already_registered(user: Any) -> None:

@@ -10,7 +10,6 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from atlas.jobs.mail import send_message
-
 from conftest import DEFAULT_PASSWORD, Client, make_user
 
 User = get_user_model()
