@@ -5,9 +5,11 @@ pending run of each job exists."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from io import StringIO
 
 from django.core.management import call_command
 from django.db import transaction
@@ -15,18 +17,28 @@ from django.utils.timezone import now
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
+logger = logging.getLogger(__name__)
+
 # Finished tasks (sent mails, past runs) are kept this long for staff to look at, then
 # deleted: a sent mail's text, with its links, need not stay in the database.
 KEEP_FINISHED = timedelta(days=7)
 
 
+def command(name: str) -> None:
+    """Run management command `name`, its report going to the log rather than the
+    worker's output (which `make run` shares with the server)."""
+    output = StringIO()
+    call_command(name, stdout=output)
+    logger.info("%s: %s", name, output.getvalue().strip())
+
+
 def send_alerts() -> None:
-    call_command("send_alerts", verbosity=0)
+    command("send_alerts")
 
 
 def export_data() -> None:
     # A no-op (one query) unless the data changed since the files were written.
-    call_command("export_data", verbosity=0)
+    command("export_data")
 
 
 def tidy_up() -> None:
