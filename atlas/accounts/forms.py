@@ -201,7 +201,7 @@ class ResetPasswordForm(PasswordResetForm):
         PASSWORD_RESETS_PER_IP.hit(ip)
         return data
 
-    def save(self, **options: Any) -> None:
+    def save(self, *args: Any, **options: Any) -> None:
         """Have the worker look for the address's account and mail it a link. The request
         does the same work whether or not there is one (Django's form would look it up and
         render the mail here), so its time tells nobody who is registered."""
