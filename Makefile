@@ -80,10 +80,13 @@ database: $(INSTALLED)
 		echo "$$inputs" >"$$stamp"; \
 	fi
 
-run: $(INSTALLED) translations database ## Install, migrate, load the dataset, serve on :8000
+run: $(INSTALLED) translations database ## Install, migrate, load the dataset, serve on :8000 with the worker
 	@echo "==> Writing the full exports (a no-op when they match the data)"
 	$(MANAGE) export_data
-	@echo "==> Serving on http://127.0.0.1:8000/"
+	@echo "==> Serving on http://127.0.0.1:8000/, with the worker for mail and periodic jobs"
+	@# The worker runs beside the server and ends with it (Ctrl+C, or the server stopping).
+	@$(MANAGE) run_worker --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: lint check translations test-sqlite test-postgres ## Lint, check, and test on SQLite, PostgreSQL and Redis

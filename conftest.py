@@ -11,7 +11,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.test import Client
+from django.test import Client as DjangoClient
+from django.test import TestCase
 from django.urls import reverse
 
 from atlas.directory.models import (
@@ -226,6 +227,32 @@ def artefacts_dir() -> Path:
 
 # Accounts and roles: people, and the personas of the permission matrix.
 DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+# Background tasks: the site enqueues mail when a transaction commits (atlas/jobs/mail.py).
+# In tests the tasks run at once (ImmediateBackend), and the test client runs what a
+# request left for its commit when the request ends, since the test's own transaction
+# never commits: a mail is in `mail.outbox` right after the request that queued it, and
+# not when the request rolled back. atlas/jobs/tests/ run the real queue and worker.
+class Client(DjangoClient):
+    """Django's test client; the `transaction.on_commit` callbacks of a request run as it
+    ends, as they would when its transaction commits."""
+
+    def request(self, **request):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(**request)
+
+
+@pytest.fixture
+def client() -> Client:
+    return Client()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}
+    }
 
 
 @pytest.fixture(autouse=True)

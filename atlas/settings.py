@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_countries",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "atlas.directory",
     "atlas.dataset",
     "atlas.maps",
@@ -122,6 +124,7 @@ INSTALLED_APPS = [
     "atlas.widget",
     "atlas.api",
     "atlas.insights",
+    "atlas.jobs",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +209,15 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)  # STARTTLS, port 5
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Twinning Atlas <atlas@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background tasks (django-tasks): mail and the periodic jobs are queued in the database and
+# run by `manage.py run_worker` (docs/deploy.md). The tests run them at once instead.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

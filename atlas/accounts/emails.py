@@ -1,5 +1,5 @@
 """The e-mails the accounts app sends, each rendered from a plain-text template under
-templates/accounts/email/ in the language active when it is sent.
+templates/accounts/email/ in the language active when it is queued (atlas/jobs/mail.py).
 
 Links are built on SITE_URL rather than on the request's Host header, so a forged header
 cannot put someone else's address into a mail (and services have no request)."""
@@ -11,9 +11,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from atlas.jobs.mail import queue_mail
 
 CONFIRMATION_SALT = "atlas.accounts.confirm-email"
 
@@ -22,10 +23,10 @@ def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def confirmation_token(user: Any) -> str:
-    """A signed token naming the account and the address it confirms; it goes stale when the
-    address changes and after ACCOUNT_CONFIRMATION_MAX_AGE (checked by `confirmed_user_id`)."""
-    return signing.dumps({"user": user.pk, "email": user.email}, salt=CONFIRMATION_SALT)
+def confirmation_token(pending: Any) -> str:
+    """A signed token naming one pending sign-up and its address; it stops working after
+    ACCOUNT_CONFIRMATION_MAX_AGE and once any sign-up for the address is confirmed."""
+    return signing.dumps({"signup": pending.pk, "email": pending.email}, salt=CONFIRMATION_SALT)
 
 
 def read_confirmation_token(token: str) -> dict | None:
@@ -45,15 +46,14 @@ def send(template: str, recipients: Iterable[str], context: dict[str, Any]) -> N
     context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
     subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
     body = render_to_string(f"accounts/email/{template}.txt", context)
-    # One mail per recipient: staff must not see each other's addresses.
-    for recipient in recipients:
-        send_mail(" ".join(subject.split()), body, None, [recipient])
+    queue_mail(subject, body, recipients)
 
 
-def send_confirmation(user: Any) -> None:
-    link = absolute(reverse("accounts-confirm", args=[confirmation_token(user)]))
+def send_confirmation(pending: Any) -> None:
+    """The link that confirms the pending sign-up `pending` (atlas/accounts/models.py)."""
+    link = absolute(reverse("accounts-confirm", args=[confirmation_token(pending)]))
     days = settings.ACCOUNT_CONFIRMATION_MAX_AGE // 86400
-    send("confirm", [user.email], {"user": user, "link": link, "days": days})
+    send("confirm", [pending.email], {"name": pending.name, "link": link, "days": days})
 
 
 def send_already_registered(user: Any) -> None:

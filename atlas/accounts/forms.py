@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
+from django.contrib.auth.hashers import check_password
+from django.db import transaction
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from atlas.accounts.models import CoordinatorRole, normalize_email
+from atlas.accounts.models import CoordinatorRole, PendingSignUp, normalize_email
+from atlas.accounts.tasks import deliver_password_reset
 from atlas.lib.client_ip import client_ip
 from atlas.lib.ratelimit import RateLimit
 
@@ -146,11 +150,14 @@ class LoginForm(AuthenticationForm):
         return data
 
     def explain_unconfirmed(self, email: str) -> None:
-        """Say so when the password is right but the address is not yet confirmed (the
-        backend refuses inactive accounts, which would otherwise look like a typo)."""
+        """Say so when the password is that of a sign-up whose address is not confirmed yet
+        (there is no account until then, which would otherwise look like a typo)."""
         password = self.cleaned_data.get("password")
-        user = get_user_model().objects.filter(username=email, is_active=False).first()
-        if user and user.last_login is None and password and user.check_password(password):
+        if not password or get_user_model().objects.filter(username=email).exists():
+            return
+        # The newest few: sign-ups are limited per IP address, not per address.
+        attempts = PendingSignUp.objects.unexpired().filter(email=email).order_by("-pk")[:3]
+        if any(check_password(password, attempt.password) for attempt in attempts):
             raise forms.ValidationError(self.error_messages["unconfirmed"], code="unconfirmed")
 
 
@@ -211,6 +218,19 @@ class ResetPasswordForm(PasswordResetForm):
         PASSWORD_RESETS_PER_EMAIL.hit(email)
         PASSWORD_RESETS_PER_IP.hit(ip)
         return data
+
+    def save(self, *args: Any, **options: Any) -> None:
+        """Have the worker look for the address's account and mail it a link. The request
+        does the same work whether or not there is one (Django's form would look it up and
+        render the mail here), so its time tells nobody who is registered."""
+        transaction.on_commit(
+            partial(
+                deliver_password_reset.enqueue,
+                email=self.cleaned_data["email"],
+                language=get_language(),
+            ),
+            robust=True,
+        )
 
 
 class CoordinatorRequestForm(forms.ModelForm):

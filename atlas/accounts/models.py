@@ -7,11 +7,13 @@ account."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -30,6 +32,43 @@ def normalize_email(email: str) -> str:
     'ana.novak@kamnik.si'
     """
     return email.strip().lower()
+
+
+class PendingSignUpQuerySet(models.QuerySet):
+    def expired(self) -> PendingSignUpQuerySet:
+        age = timedelta(seconds=settings.ACCOUNT_CONFIRMATION_MAX_AGE)
+        return self.filter(created_at__lt=now() - age)
+
+    def unexpired(self) -> PendingSignUpQuerySet:
+        age = timedelta(seconds=settings.ACCOUNT_CONFIRMATION_MAX_AGE)
+        return self.filter(created_at__gte=now() - age)
+
+
+class PendingSignUp(models.Model):
+    """One sign-up that waits for its address to be confirmed: the name and the password
+    (hashed) typed in that attempt. Confirming the link mailed for it opens the account
+    with exactly these, and ends every other attempt for the address: whoever proves the
+    address chooses the password, not whoever typed it first. Expired ones are deleted by
+    the daily tidy-up (atlas/jobs/periodic.py)."""
+
+    email = models.EmailField(_("e-mail address"), max_length=150, db_index=True)
+    name = models.CharField(_("name"), max_length=150)
+    password = models.CharField(_("password"), max_length=128)
+    language = models.CharField(_("language"), max_length=10)
+    created_at = models.DateTimeField(_("created at"), default=now)
+
+    objects = PendingSignUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pending sign-up")
+        verbose_name_plural = _("pending sign-ups")
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_expired(self) -> bool:
+        return self.created_at < now() - timedelta(seconds=settings.ACCOUNT_CONFIRMATION_MAX_AGE)
 
 
 def is_association_staff(user: AnyUser) -> bool:

@@ -1,24 +1,28 @@
-"""Writes that span several records and notify people: asking to coordinate a municipality,
-deciding on that request, deleting an account.
+"""Writes that span several records and notify people: signing up and confirming the
+address, asking to coordinate a municipality, deciding on that request, deleting an
+account.
 
-Mail goes out inside the transaction: if the mail server refuses it, the write is rolled
-back and the person sees an error and can try again, rather than a request that nobody
-was told about."""
+Mail is queued when the transaction commits (atlas/jobs/mail.py): it goes out exactly
+when the write is saved, and a mail server that is down delays it, never the write."""
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
 from atlas.accounts.emails import absolute, send
-from atlas.accounts.models import CoordinatorRole, StaffRole
+from atlas.accounts.models import CoordinatorRole, PendingSignUp, StaffRole
+from atlas.accounts.tasks import deliver_sign_up
 from atlas.directory.models import Membership, Municipality
 
 logger = logging.getLogger(__name__)
@@ -42,6 +46,51 @@ def deciders_of(municipality: Municipality) -> list[str]:
             User.objects.filter(is_active=True, is_superuser=True).values_list("email", flat=True)
         )
     return [email for email in emails if email]
+
+
+def sign_up(*, email: str, name: str, password: str, language: str) -> PendingSignUp:
+    """Keep a sign-up attempt until its address is confirmed, and have the worker mail the
+    address. The same work whether or not the address has an account (the worker decides
+    what to mail), so neither the answer nor its time tells who is registered."""
+    with transaction.atomic():
+        pending = PendingSignUp.objects.create(
+            email=email, name=name, password=make_password(password), language=language
+        )
+        transaction.on_commit(partial(deliver_sign_up.enqueue, pending_id=pending.pk), robust=True)
+    return pending
+
+
+def confirm_sign_up(*, pending: PendingSignUp) -> Any:
+    """The owner of the address confirmed `pending`: open the account with the name and
+    password of that attempt (taking over an account that was never confirmed nor used),
+    and end every other attempt for the address. Raises ValidationError when the address
+    has a confirmed or blocked account."""
+    User = get_user_model()
+    try:
+        user = _open_account(User, pending)
+    except IntegrityError as error:  # the same address confirmed at the same moment
+        raise ValidationError(_("This address has an account already."), code="taken") from error
+    logger.info("User %s confirmed their address", user.pk)
+    return user
+
+
+def _open_account(User: Any, pending: PendingSignUp) -> Any:
+    with transaction.atomic():
+        user = (
+            User.objects.select_for_update()
+            .filter(Q(username=pending.email) | Q(email__iexact=pending.email))
+            .first()
+        )
+        if user is not None and (user.is_active or user.last_login is not None):
+            raise ValidationError(_("This address has an account already."), code="taken")
+        if user is None:
+            user = User(username=pending.email, email=pending.email)
+        user.first_name = pending.name
+        user.password = pending.password
+        user.is_active = True
+        user.save()
+        PendingSignUp.objects.filter(email=pending.email).delete()
+    return user
 
 
 def request_coordinator_role(

@@ -1,23 +1,18 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model, logout, update_session_auth_hash
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from atlas.accounts import services
-from atlas.accounts.emails import (
-    read_confirmation_token,
-    send_already_registered,
-    send_confirmation,
-    send_password_changed,
-)
+from atlas.accounts.emails import read_confirmation_token, send_password_changed
 from atlas.accounts.forms import (
     ChangePasswordForm,
     CoordinatorRequestForm,
@@ -28,12 +23,14 @@ from atlas.accounts.forms import (
 )
 from atlas.accounts.models import (
     CoordinatorRole,
+    PendingSignUp,
     StaffRole,
     is_association_staff,
     personal_data,
 )
 from atlas.directory.models import Municipality
 from atlas.editing.conflicts import conflicts_for
+from atlas.jobs import mail
 
 REQUESTS_PER_PAGE = 50
 
@@ -52,24 +49,14 @@ def signup(request):
         return redirect("account")
     form = SignUpForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
-        User = get_user_model()
-        email = form.cleaned_data["email"]
-        # The same answer whether or not the address has an account, so the form does not
-        # tell strangers who is registered; the mail says what happened.
-        existing = User.objects.filter(Q(username=email) | Q(email__iexact=email)).first()
-        if existing is None:
-            user = User.objects.create_user(
-                username=email,
-                email=email,
-                password=form.cleaned_data["password"],
-                first_name=form.cleaned_data["name"],
-                is_active=False,
-            )
-            send_confirmation(user)
-        elif not existing.is_active and existing.last_login is None:
-            send_confirmation(existing)
-        else:
-            send_already_registered(existing)
+        # The same work and answer whether or not the address has an account; the mail
+        # says what happened.
+        services.sign_up(
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            password=form.cleaned_data["password"],
+            language=get_language(),
+        )
         return redirect("accounts-signup-sent")
     return render(request, "accounts/signup.html", {"form": form})
 
@@ -78,24 +65,29 @@ def signup_sent(request):
     return render(request, "accounts/signup_sent.html")
 
 
+def get_pending_sign_up(token: str) -> PendingSignUp | None:
+    """The unexpired pending sign-up a confirmation link names, or None when the link is
+    forged, garbled, too old, or used up (an attempt for the address was confirmed)."""
+    data = read_confirmation_token(token)
+    if not data or "signup" not in data:
+        return None
+    return PendingSignUp.objects.unexpired().filter(pk=data["signup"], email=data["email"]).first()
+
+
 def confirm_email(request, token: str):
     """GET shows a button, POST confirms: mail scanners that open links do not confirm."""
-    data = read_confirmation_token(token)
-    user = None
-    if data:
-        user = get_user_model().objects.filter(pk=data["user"], email=data["email"]).first()
-    if user is None or (not user.is_active and user.last_login is not None):
-        # Unknown, tampered, expired, or an account an administrator has blocked.
+    pending = get_pending_sign_up(token)
+    if pending is None:
         return render(request, "accounts/confirm_invalid.html", status=400)
-    if user.is_active:
-        messages.info(request, _("Your e-mail address is already confirmed. Log in."))
-        return redirect("accounts-login")
     if request.method == "POST":
-        user.is_active = True
-        user.save(update_fields=["is_active"])
+        try:
+            services.confirm_sign_up(pending=pending)
+        except ValidationError:
+            # A confirmed or blocked account has this address.
+            return render(request, "accounts/confirm_invalid.html", status=400)
         messages.success(request, _("Thank you: your e-mail address is confirmed. Log in now."))
         return redirect("accounts-login")
-    return render(request, "accounts/confirm.html", {"confirm_user": user})
+    return render(request, "accounts/confirm.html", {"confirm_user": pending})
 
 
 @login_required
@@ -112,6 +104,8 @@ def account(request):
         "staff_roles": staff_roles,
         "pending_count": pending_count,
         "conflict_count": conflict_count,
+        # Administrators see the mail queue in the admin; here, whether to look.
+        "mail_backlog": mail.backlog() if request.user.is_superuser else None,
     }
     return render(request, "accounts/account.html", context)
 
@@ -120,8 +114,8 @@ def account(request):
 def change_password(request):
     form = ChangePasswordForm(request.user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
-        # As in services: the notice goes out inside the transaction, so a password never
-        # changes without its owner being told.
+        # As in services: the notice is queued when the change commits, so a password
+        # never changes without its owner being told.
         with transaction.atomic():
             user = form.save()
             send_password_changed(user)

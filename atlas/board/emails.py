@@ -1,5 +1,5 @@
 """The e-mails the board sends, each rendered from a plain-text template under
-templates/board/email/ in the language active when it is sent.
+templates/board/email/ in the language active when it is queued (atlas/jobs/mail.py).
 
 They come from DEFAULT_FROM_EMAIL, with no Reply-To: a mail about a message links to the
 conversation page, so that nobody learns the other side's address. Links are built on
@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
 from atlas.accounts.emails import absolute
+from atlas.jobs.mail import queue_mail
 
 
 def send(template: str, recipients: Iterable[str], context: dict[str, Any]) -> None:
@@ -22,8 +22,7 @@ def send(template: str, recipients: Iterable[str], context: dict[str, Any]) -> N
     context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
     subject = " ".join(render_to_string(f"board/email/{template}_subject.txt", context).split())
     body = render_to_string(f"board/email/{template}.txt", context)
-    for recipient in sorted({r for r in recipients if r}):
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient]).send()
+    queue_mail(subject, body, recipients)
 
 
 __all__ = ["absolute", "send"]

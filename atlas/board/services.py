@@ -1,8 +1,8 @@
 """Writes on the board that span several records and notify people: posting an entry,
 expressing interest and replying, moderating, and mailing a saved search's alert.
 
-As in atlas/accounts/services.py, mail goes out inside the transaction: if the mail server
-refuses it, nothing is written and the person can try again."""
+Mail is queued when the transaction commits (atlas/jobs/mail.py): a mail server that is
+down delays the mail, never the write."""
 
 from __future__ import annotations
 
@@ -184,7 +184,7 @@ def report_entry(*, acting_user: Any, entry: Entry, reason: str) -> Report:
 
 def send_alert(*, saved_search: SavedSearch, entries: list[Entry]) -> None:
     """Mail `entries` to the owner of `saved_search` and record them as sent, in one
-    transaction: an entry is recorded exactly when its mail went out."""
+    transaction: an entry is recorded exactly when its mail is queued."""
     with transaction.atomic():
         moment = now()
         SentAlert.objects.bulk_create(

@@ -9,8 +9,8 @@ Both sides own a partnership: a change to its kind, status, dates or areas of co
 other side confirms, when the other side has coordinators; when it has none, the change
 applies at once with a notice to those who would hear of a proposal (`edit_partnership`).
 
-Mail goes out inside the transaction, as in the accounts app: if the mail server refuses
-it, nothing is recorded and the person can try again. Mails name municipalities, never the
+Mail is queued when the transaction commits (atlas/jobs/mail.py): a mail server that is
+down delays the mail, never the proposal. Mails name municipalities, never the
 people or their addresses: the other side sees no e-mail address."""
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -37,6 +36,7 @@ from atlas.directory.models import Municipality, Partnership, PartnershipProposa
 from atlas.editing import services
 from atlas.editing.access import can_edit
 from atlas.editing.history import field_changes
+from atlas.jobs.mail import queue_mail
 
 logger = logging.getLogger(__name__)
 
@@ -85,8 +85,7 @@ def notify(template: str, recipients: Iterable[str], context: dict[str, Any]) ->
     context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
     subject = render_to_string(f"editing/email/{template}_subject.txt", context)
     body = render_to_string(f"editing/email/{template}.txt", context)
-    for recipient in recipients:
-        send_mail(" ".join(subject.split()), body, None, [recipient])
+    queue_mail(subject, body, recipients)
 
 
 def problem_with(proposer: Municipality, partner: Municipality, kind: str) -> str | None:

@@ -8,14 +8,15 @@ import time
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.urls import reverse
 
 from atlas import settings as project_settings
 from atlas.accounts.emails import confirmation_token
-from atlas.accounts.models import CoordinatorRole, StaffRole
+from atlas.accounts.models import CoordinatorRole, PendingSignUp, StaffRole
 from atlas.lib import ratelimit
-from conftest import DEFAULT_PASSWORD, make_board_entry, make_user
+from conftest import DEFAULT_PASSWORD, Client, make_board_entry, make_user
 
 User = get_user_model()
 PASSWORD = "a long and unusual passphrase"
@@ -60,16 +61,10 @@ def test_sign_up_sends_a_confirmation_mail_and_the_link_activates_the_account(cl
 
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts-signup-sent")
-    user = User.objects.get()
-    assert (user.username, user.email, user.first_name) == (
-        "ana.novak@kamnik.si",
-        "ana.novak@kamnik.si",
-        "Ana Novak",
-    )
-    assert not user.is_active
-    assert user.password.startswith("md5$")  # the tests' fast hasher; see the settings test
+    assert not User.objects.exists()  # no account until the address is confirmed
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["ana.novak@kamnik.si"]
+    assert "Hello Ana Novak," in mailoutbox[0].body
     link = link_in(mailoutbox[0])
     assert link.startswith(settings.SITE_URL)
 
@@ -79,22 +74,32 @@ def test_sign_up_sends_a_confirmation_mail_and_the_link_activates_the_account(cl
 
     # Opening the link shows a button; only the POST confirms.
     assert client.get(path_of(link)).status_code == 200
-    user.refresh_from_db()
-    assert not user.is_active
+    assert not User.objects.exists()
     response = client.post(path_of(link))
     assert response["Location"] == reverse("accounts-login")
-    user.refresh_from_db()
-    assert user.is_active
+    user = User.objects.get()
+    assert (user.username, user.email, user.first_name, user.is_active) == (
+        "ana.novak@kamnik.si",
+        "ana.novak@kamnik.si",
+        "Ana Novak",
+        True,
+    )
+    assert user.password.startswith("md5$")  # the tests' fast hasher; see the settings test
 
     response = log_in(client, "ANA.NOVAK@kamnik.si ", follow=True)
     assert response.redirect_chain[-1][0] == reverse("account")
     assert "ana.novak@kamnik.si" in response.content.decode()
 
 
+def pending_sign_up(email="ana@example.org", name="Ana", password=PASSWORD):
+    return PendingSignUp.objects.create(
+        email=email, name=name, password=make_password(password), language="en"
+    )
+
+
 @pytest.mark.django_db
 def test_a_confirmation_link_that_is_tampered_with_or_too_old_does_not_work(client, monkeypatch):
-    user = make_user("ana@example.org", is_active=False)
-    token = confirmation_token(user)
+    token = confirmation_token(pending_sign_up())
 
     response = client.post(reverse("accounts-confirm", args=[token[:-2] + "xx"]))
     assert response.status_code == 400
@@ -108,29 +113,29 @@ def test_a_confirmation_link_that_is_tampered_with_or_too_old_does_not_work(clie
     monkeypatch.setattr(signing, "time", FourDaysLater)
     response = client.post(reverse("accounts-confirm", args=[token]))
     assert response.status_code == 400
-    user.refresh_from_db()
-    assert not user.is_active
+    assert not User.objects.exists()
 
 
 @pytest.mark.django_db
-def test_a_confirmation_link_stops_working_when_the_address_changes(client):
-    user = make_user("ana@example.org", is_active=False)
-    token = confirmation_token(user)
-    user.email = "someone.else@example.org"
-    user.save()
+def test_a_confirmation_link_does_not_work_for_another_address(client):
+    pending = pending_sign_up()
+    token = confirmation_token(pending)
+    PendingSignUp.objects.filter(pk=pending.pk).update(email="someone.else@example.org")
 
     assert client.post(reverse("accounts-confirm", args=[token])).status_code == 400
+    assert not User.objects.exists()
 
 
 @pytest.mark.django_db
-def test_a_blocked_account_cannot_reactivate_itself_with_an_old_link(client):
+def test_a_blocked_account_cannot_reactivate_itself_with_a_new_sign_up(client):
     user = make_user("ana@example.org")
-    token = confirmation_token(user)
     User.objects.filter(pk=user.pk).update(is_active=False, last_login="2026-01-01T00:00Z")
+    token = confirmation_token(pending_sign_up(password="a different passphrase"))
 
     assert client.post(reverse("accounts-confirm", args=[token])).status_code == 400
     user.refresh_from_db()
     assert not user.is_active
+    assert user.check_password(DEFAULT_PASSWORD)
 
 
 @pytest.mark.django_db
@@ -143,17 +148,64 @@ def test_signing_up_with_a_registered_address_tells_nobody_but_the_owner(client,
     assert User.objects.count() == 1
     assert "already has an account" in mailoutbox[0].body
     assert reverse("password_reset") in mailoutbox[0].body
+    assert User.objects.get().check_password(DEFAULT_PASSWORD)
 
 
 @pytest.mark.django_db
-def test_signing_up_again_before_confirming_sends_a_new_link(client, mailoutbox):
+def test_the_password_and_name_that_count_are_those_of_who_proves_the_address(client, mailoutbox):
+    # An attacker signs up the victim's address first, with their own password and name.
+    attacker = Client()
+    sign_up(attacker, email="victim@example.org", password="attacker passphrase", name="Mallory")
+    attacker_link = path_of(link_in(mailoutbox[0]))
+    # The victim signs up later with their own, and confirms through the mailed link.
+    sign_up(client, email="victim@example.org", password="victim passphrase", name="Vida")
+    victim_link = path_of(link_in(mailoutbox[1]))
+
+    assert client.post(victim_link)["Location"] == reverse("accounts-login")
+
+    user = User.objects.get()
+    assert (user.email, user.first_name, user.is_active) == ("victim@example.org", "Vida", True)
+    assert log_in(client, "victim@example.org", "victim passphrase").status_code == 302
+    assert log_in(attacker, "victim@example.org", "attacker passphrase").status_code == 200
+    # The attacker's link, had they seen it, is used up: it opens nothing and changes nothing.
+    assert attacker.post(attacker_link).status_code == 400
+    assert attacker.get(attacker_link).status_code == 400
+    user.refresh_from_db()
+    assert user.check_password("victim passphrase")
+    assert log_in(attacker, "victim@example.org", "attacker passphrase").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_account_opened_before_pending_sign_ups_is_taken_over_by_who_confirms(
+    client, mailoutbox
+):
+    # Sign-ups used to open an inactive account at once, with the first password typed.
+    stale = make_user("victim@example.org", password="attacker passphrase", is_active=False)
+    stale.first_name = "Mallory"
+    stale.save()
+
+    sign_up(client, email="victim@example.org", password="victim passphrase", name="Vida")
+    client.post(path_of(link_in(mailoutbox[0])))
+
+    user = User.objects.get()
+    assert (user.pk, user.first_name, user.is_active) == (stale.pk, "Vida", True)
+    assert user.check_password("victim passphrase")
+    assert not user.check_password("attacker passphrase")
+
+
+@pytest.mark.django_db
+def test_signing_up_again_before_confirming_sends_a_new_link_and_the_confirmed_one_counts(
+    client, mailoutbox
+):
     sign_up(client)
     sign_up(client, password="another long passphrase")
 
-    assert User.objects.count() == 1
     assert [m.subject for m in mailoutbox] == ["Confirm your e-mail address for Twinning Atlas"] * 2
-    # The first password stays: a stranger cannot set it for the owner of the address.
+    first, second = (path_of(link_in(m)) for m in mailoutbox)
+    client.post(first)
+
     assert User.objects.get().check_password(PASSWORD)
+    assert client.post(second).status_code == 400  # one address, one account
 
 
 @pytest.mark.django_db
@@ -179,7 +231,7 @@ def test_sign_up_is_limited_per_ip_address_with_a_clear_message(client, mailoutb
     assert response.status_code == 200
     assert "Too many attempts" in response.content.decode()
     assert "wait 60 minutes" in response.content.decode()
-    assert User.objects.count() == 5
+    assert PendingSignUp.objects.count() == 5
 
     clock.now += 3601
     assert sign_up(client, email="one.more@example.org").status_code == 302

@@ -3,7 +3,6 @@ around Kamnik (conftest.personas), and CSRF on every form."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.urls import reverse
 
 from atlas.accounts.models import CoordinatorRole, StaffRole
@@ -11,6 +10,7 @@ from conftest import (
     DEFAULT_PASSWORD,
     LOGIN,
     PERSONAS,
+    Client,
     assert_outcome,
     client_as,
     make_network,

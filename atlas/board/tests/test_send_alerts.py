@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command, get_commands, load_command_class
+from django.test import TestCase
 from django.utils.timezone import now
 
 from atlas.board.models import Entry, SavedSearch, SentAlert
@@ -15,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 def send_alerts(*args: str) -> str:
     output = StringIO()
-    call_command("send_alerts", *args, stdout=output)
+    # The mails are queued when the command's transactions commit; the test's never does.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("send_alerts", *args, stdout=output)
     return output.getvalue()
 
 

@@ -4,7 +4,6 @@ the partner confirms."""
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from atlas.directory.models import Change, DataStamp, Partnership, PartnershipProposal, Source
@@ -19,6 +18,7 @@ from atlas.editing.tests.partnership_helpers import (
 )
 from conftest import (
     LOGIN,
+    Client,
     client_as,
     make_coordinator,
     make_municipality,
