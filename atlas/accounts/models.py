@@ -201,8 +201,8 @@ def coordinated_municipality_ids(user: AnyUser) -> models.QuerySet:
 
 
 def coordinator_emails(municipality_id: int) -> list[str]:
-    """The addresses of the current coordinators of a municipality: who hears about what
-    happens to its board entries and conversations."""
+    """The addresses of the current coordinators of a municipality: who hears about its
+    board entries and conversations and about partnership proposals to it."""
     return [
         email
         for email in CoordinatorRole.objects.current()

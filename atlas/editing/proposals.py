@@ -31,7 +31,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
 from atlas.accounts.emails import absolute
-from atlas.accounts.models import CoordinatorRole, StaffRole
+from atlas.accounts.models import CoordinatorRole, StaffRole, coordinator_emails
 from atlas.directory.models import Municipality, Partnership, PartnershipProposal, Source
 from atlas.editing import services
 from atlas.editing.access import can_edit
@@ -48,19 +48,11 @@ Action = PartnershipProposal.Action
 SHARED_FIELDS = ("kind", "status", "start_year", "start_date", "end_year", "end_date", "themes")
 
 
-def coordinator_emails(municipality: Municipality) -> list[str]:
-    """The addresses of the approved coordinators of `municipality` with active accounts."""
-    roles = CoordinatorRole.objects.approved().filter(
-        municipality=municipality, user__is_active=True
-    )
-    return [email for email in roles.values_list("user__email", flat=True) if email]
-
-
 def contacts_of(municipality: Municipality) -> list[str]:
     """Who hears about a proposal to `municipality`: its approved coordinators; when it has
     none, the staff of its country; when there are none either, the administrators (so that
     a proposal never waits unseen)."""
-    emails = coordinator_emails(municipality)
+    emails = coordinator_emails(municipality.pk)
     if not emails:
         User = get_user_model()
         staff = StaffRole.objects.filter(country_id=municipality.country_id).values("user_id")
@@ -190,7 +182,7 @@ def _decide(proposal: PartnershipProposal, status: str, acting_user: Any) -> Non
 
 def _proposer_side(proposal: PartnershipProposal, acting_user: Any) -> list[str]:
     """Who hears about the decision: the proposer's coordinators and whoever proposed."""
-    emails = set(coordinator_emails(proposal.proposer))
+    emails = set(coordinator_emails(proposal.proposer_id))
     if proposal.proposed_by and proposal.proposed_by.is_active and proposal.proposed_by.email:
         emails.add(proposal.proposed_by.email)
     emails.discard(acting_user.email)
@@ -309,11 +301,7 @@ def withdraw(*, acting_user: Any, proposal: PartnershipProposal) -> PartnershipP
 def has_coordinators(municipality: Municipality) -> bool:
     """Whether `municipality` has an approved coordinator with an active account: someone
     who can be asked to confirm a change."""
-    return (
-        CoordinatorRole.objects.approved()
-        .filter(municipality=municipality, user__is_active=True)
-        .exists()
-    )
+    return CoordinatorRole.objects.current().filter(municipality=municipality).exists()
 
 
 @dataclass(frozen=True)
@@ -424,7 +412,7 @@ def edit_partnership(
             ) from None
         notify(
             "change_received",
-            [e for e in coordinator_emails(consent.other) if e != acting_user.email],
+            [e for e in coordinator_emails(consent.other.pk) if e != acting_user.email],
             {
                 "proposal": proposal,
                 "fields": with_fields([proposal])[0].fields,  # type: ignore[attr-defined]
