@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from atlas.accounts import services
+from atlas.accounts.access import conflicts_for, is_association_staff
 from atlas.accounts.emails import read_confirmation_token, send_password_changed
 from atlas.accounts.forms import (
     ChangePasswordForm,
@@ -25,11 +26,9 @@ from atlas.accounts.models import (
     CoordinatorRole,
     PendingSignUp,
     StaffRole,
-    is_association_staff,
-    personal_data,
 )
+from atlas.accounts.personal_data import personal_data
 from atlas.directory.models import Municipality
-from atlas.editing.conflicts import conflicts_for
 from atlas.jobs import mail
 
 REQUESTS_PER_PAGE = 50

@@ -9,11 +9,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from atlas.accounts.models import (
-    CoordinatorRole,
-    coordinated_municipality_ids,
-    is_association_staff,
-)
+from atlas.accounts.access import is_association_staff
+from atlas.accounts.models import CoordinatorRole, coordinated_municipality_ids
 from atlas.board import services
 from atlas.board.forms import (
     BoardFilterForm,

@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 
+from atlas.accounts.access import annotate_visitor_rights
 from atlas.directory.forms import NetworkFilterForm, PartnershipFilterForm, SearchForm
 from atlas.directory.maps import partner_map_svg
 from atlas.directory.models import (
@@ -26,7 +27,6 @@ from atlas.directory.models import (
     Source,
 )
 from atlas.directory.search import PlaceResult, find
-from atlas.editing.access import with_rights_of
 from atlas.lib.text import fold
 
 FOCUS_COUNTRIES = ("SI", "SK", "CZ")
@@ -144,9 +144,9 @@ def project_json(project: Project) -> dict:
 
 def municipality_detail(request, slug: str):
     municipality = get_object_or_404(
-        with_rights_of(
-            request.user,
+        annotate_visitor_rights(
             Municipality.objects.select_related("country", "parent", "source", "profile"),
+            request.user,
         ).prefetch_related("profile__themes"),
         slug=slug,
     )
@@ -163,6 +163,8 @@ def municipality_detail(request, slug: str):
     )
     context = {
         "municipality": municipality,
+        "may_edit": municipality.may_edit,
+        "sees_contacts": municipality.sees_contacts,
         "other_names": municipality.other_names.all(),
         "partners": partners,
         "memberships": memberships,

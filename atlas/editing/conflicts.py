@@ -10,31 +10,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from atlas.accounts.models import in_staff_scope, is_association_staff
+from atlas.accounts.access import conflicts_for, is_association_staff
 from atlas.directory.models import Country, DatasetConflict
 from atlas.editing import services
 from atlas.editing.history import describe_conflicts
 from atlas.editing.services import Conflict
 
 CONFLICTS_PER_PAGE = 25
-
-
-def conflicts_for(user) -> QuerySet[DatasetConflict]:
-    """The conflicts `user` reviews: those of the municipalities in their staff scope
-    (either town of a partnership); administrators review all."""
-    conflicts = DatasetConflict.objects.all()
-    if user.is_superuser:
-        return conflicts
-    return conflicts.filter(
-        in_staff_scope(user, "municipality") | in_staff_scope(user, "other_municipality")
-    )
 
 
 class ConflictFilterForm(forms.Form):

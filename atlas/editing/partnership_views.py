@@ -1,5 +1,5 @@
 """A municipality's partnerships, proposals and activities, edited by its coordinators,
-the association staff over it and administrators (atlas/editing/access.py).
+the association staff over it and administrators (atlas/accounts/access.py).
 
 Each view loads its object through one access helper below, which decides 404 (no such
 record, or not one of this municipality's) against 403 (not allowed). Every write goes
@@ -16,9 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from atlas.accounts.access import can_edit, get_editable_municipality
 from atlas.directory.models import Activity, Municipality, Partnership, PartnershipProposal
 from atlas.editing import proposals, services
-from atlas.editing.access import can_edit, get_editable_municipality
 from atlas.editing.partnership_forms import (
     ActivityForm,
     DeleteForm,

@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from atlas.accounts.access import get_editable_municipality, is_staff_for
 from atlas.directory.models import (
     Change,
     Membership,
@@ -28,7 +29,6 @@ from atlas.directory.models import (
     ProjectPartner,
 )
 from atlas.editing import services
-from atlas.editing.access import get_editable_municipality, is_staff_for
 from atlas.editing.forms import (
     MembershipForm,
     NewMembershipForm,

@@ -2,9 +2,7 @@
 and what the public municipality page shows of the profile to whom."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
-from django.utils.timezone import now
 
 from atlas.directory.models import Change, DataStamp, MunicipalityProfile
 from atlas.editing.tests.matrix import EDIT_MATRIX, assert_login_redirect
@@ -12,8 +10,6 @@ from conftest import (
     LOGIN,
     client_as,
     make_coordinator,
-    make_membership,
-    make_network,
     make_theme,
     make_user,
 )
@@ -426,40 +422,6 @@ def test_the_public_page_links_to_editing_only_for_those_who_may_edit(
     assert (f'href="{edit_url}"' in html) is (expected == "ok")
 
 
-@pytest.mark.django_db
-def test_the_rights_asked_in_the_page_query_agree_with_the_access_rules(personas, kamnik_world):
-    from atlas.accounts.models import CoordinatorRole, StaffRole
-    from atlas.directory.models import Municipality, Partnership
-    from atlas.editing.access import can_edit, can_see_contacts, with_rights_of
-
-    network_staff = make_user("staff@zgodovinska-mesta.si")
-    StaffRole.objects.create(user=network_staff, network=kamnik_world["network"])
-    left = make_membership(make_network("Douzelage"), kamnik_world["trofaiach"])
-    left.deleted_at = now()
-    left.save()
-    former_network_staff = make_user("staff@douzelage.eu")
-    StaffRole.objects.create(user=former_network_staff, network=left.network)
-    requester = make_user("requester@kamnik.si")
-    CoordinatorRole.objects.create(user=requester, municipality=kamnik_world["kamnik"])
-    inactive = make_coordinator("gone@kamnik.si", kamnik_world["kamnik"])
-    inactive.is_active = False
-    inactive.save()
-    users = [
-        AnonymousUser(),
-        *(user for user in personas.values() if user),
-        network_staff,
-        former_network_staff,
-        requester,
-        inactive,
-        make_user("someone@example.org"),
-    ]
-    assert Partnership.objects.exists()
-    for user in users:
-        for town in with_rights_of(user, Municipality.objects.all()):
-            assert town.may_edit == can_edit(user, town), (user, town)
-            assert town.sees_contacts == can_see_contacts(user), (user, town)
-
-
 # Query counts
 
 
@@ -476,7 +438,7 @@ def grow(kamnik, count: int, start: int = 0):
     ("persona", "queries"),
     # The page's nine for visitors, and the profile's themes; for those logged in, the
     # session, the user and the coordinator block. Who may edit and see the contact is
-    # asked in the page's own query (access.with_rights_of).
+    # asked in the page's own query (accounts.access.annotate_visitor_rights).
     [("anonymous", 10), ("coordinator", 13), ("staff_right_country", 13), ("admin", 13)],
 )
 def test_the_public_page_with_a_profile_costs_a_fixed_number_of_queries(

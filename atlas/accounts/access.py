@@ -1,18 +1,33 @@
-"""Who may edit a municipality's own data: its approved coordinators, the association
-staff whose scope includes it (its country, or a network it belongs to), and
-administrators."""
+"""Who may do what: the rules every app asks, written once. Administrators may do
+everything; association staff act on the municipalities in their scope (its country, or a
+network it belongs to: `models.in_staff_scope`); a municipality's approved coordinators and
+its staff edit its own data."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
 from atlas.accounts.models import CoordinatorRole, StaffRole, in_staff_scope
-from atlas.directory.models import Municipality
+from atlas.directory.models import DatasetConflict, Municipality
+
+if TYPE_CHECKING:
+    from atlas.accounts.models import AnyUser
 
 
-def is_staff_for(user, municipality: Municipality) -> bool:
+def is_association_staff(user: AnyUser) -> bool:
+    """Whether `user` is an administrator or association staff of any scope (one query for
+    those logged in): who sees the queues of requests, of conflicts and of board
+    moderation."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or StaffRole.objects.of(user).exists()
+
+
+def is_staff_for(user: AnyUser, municipality: Municipality) -> bool:
     """Whether `user` is an administrator or association staff over `municipality`."""
     if not user.is_authenticated or not user.is_active:
         return False
@@ -21,7 +36,9 @@ def is_staff_for(user, municipality: Municipality) -> bool:
     return Municipality.objects.filter(in_staff_scope(user, ""), pk=municipality.pk).exists()
 
 
-def can_edit(user, municipality: Municipality) -> bool:
+def can_edit(user: AnyUser, municipality: Municipality) -> bool:
+    """Whether `user` may edit `municipality`'s own data: its approved coordinators, staff
+    over it and administrators."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
@@ -32,7 +49,7 @@ def can_edit(user, municipality: Municipality) -> bool:
     return coordinates or is_staff_for(user, municipality)
 
 
-def can_see_contacts(user) -> bool:
+def can_see_contacts(user: AnyUser) -> bool:
     """Whether `user` sees the contact people of municipalities' profiles: approved
     coordinators of any municipality, association staff and administrators."""
     if not user.is_authenticated or not user.is_active:
@@ -44,11 +61,13 @@ def can_see_contacts(user) -> bool:
     )
 
 
-def with_rights_of(user, municipalities: QuerySet[Municipality]) -> QuerySet[Municipality]:
+def annotate_visitor_rights(
+    municipalities: QuerySet[Municipality], user: AnyUser
+) -> QuerySet[Municipality]:
     """Annotate each municipality with `may_edit` (`can_edit`) and `sees_contacts`
-    (`can_see_contacts`) for `user`, as subqueries of the same query: the public page
-    learns them without a query of its own. The rules are those of the functions above
-    (a test checks that they agree)."""
+    (`can_see_contacts`) for `user`, as subqueries of the same query: a page learns them
+    without a query of its own. The rules are those of the functions above (a test checks
+    that they agree)."""
     if not user.is_authenticated or not user.is_active or user.is_superuser:
         answer = Value(user.is_authenticated and user.is_active and user.is_superuser)
         return municipalities.annotate(may_edit=answer, sees_contacts=answer)
@@ -71,6 +90,17 @@ def with_rights_of(user, municipalities: QuerySet[Municipality]) -> QuerySet[Mun
         sees_contacts=ExpressionWrapper(
             Q(Exists(coordinates)) | Q(Exists(staff)), output_field=BooleanField()
         ),
+    )
+
+
+def conflicts_for(user: AnyUser) -> QuerySet[DatasetConflict]:
+    """The conflicts `user` reviews: those of the municipalities in their staff scope
+    (either town of a partnership); administrators review all."""
+    conflicts = DatasetConflict.objects.all()
+    if user.is_superuser:
+        return conflicts
+    return conflicts.filter(
+        in_staff_scope(user, "municipality") | in_staff_scope(user, "other_municipality")
     )
 
 
