@@ -1,6 +1,6 @@
 """Who may do what: the rules every app asks, written once. Administrators may do
 everything; association staff act on the municipalities in their scope (its country, or a
-network it belongs to: `models.in_staff_scope`); a municipality's approved coordinators and
+network it belongs to: `models.overseen_by`); a municipality's approved coordinators and
 its staff edit its own data."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
-from atlas.accounts.models import CoordinatorRole, StaffRole, in_staff_scope
+from atlas.accounts.models import CoordinatorRole, StaffRole, overseen_by
 from atlas.directory.models import DatasetConflict, Municipality
 
 if TYPE_CHECKING:
@@ -29,11 +29,9 @@ def is_association_staff(user: AnyUser) -> bool:
 
 def is_staff_for(user: AnyUser, municipality: Municipality) -> bool:
     """Whether `user` is an administrator or association staff over `municipality`."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
+    if user.is_superuser and user.is_active:
         return True
-    return Municipality.objects.filter(in_staff_scope(user, ""), pk=municipality.pk).exists()
+    return overseen_by(user, Municipality.objects.filter(pk=municipality.pk), "").exists()
 
 
 def can_edit(user: AnyUser, municipality: Municipality) -> bool:
@@ -73,17 +71,8 @@ def annotate_visitor_rights(
         return municipalities.annotate(may_edit=answer, sees_contacts=answer)
     coordinates = CoordinatorRole.objects.of(user).approved()
     staff = StaffRole.objects.of(user)
-    may_edit = (
-        Q(Exists(coordinates.filter(municipality=OuterRef("pk"))))
-        | Q(Exists(staff.filter(country=OuterRef("country_id"))))
-        | Q(
-            Exists(
-                staff.filter(
-                    network__memberships__municipality=OuterRef("pk"),
-                    network__memberships__deleted_at__isnull=True,
-                )
-            )
-        )
+    may_edit = Q(Exists(coordinates.filter(municipality=OuterRef("pk")))) | Q(
+        Exists(overseen_by(user, Municipality.objects.filter(pk=OuterRef("pk")), ""))
     )
     return municipalities.annotate(
         may_edit=ExpressionWrapper(may_edit, output_field=BooleanField()),
@@ -96,12 +85,7 @@ def annotate_visitor_rights(
 def conflicts_for(user: AnyUser) -> QuerySet[DatasetConflict]:
     """The conflicts `user` reviews: those of the municipalities in their staff scope
     (either town of a partnership); administrators review all."""
-    conflicts = DatasetConflict.objects.all()
-    if user.is_superuser:
-        return conflicts
-    return conflicts.filter(
-        in_staff_scope(user, "municipality") | in_staff_scope(user, "other_municipality")
-    )
+    return overseen_by(user, DatasetConflict.objects.all(), "municipality", "other_municipality")
 
 
 def get_editable_municipality(request, slug: str) -> Municipality:

@@ -8,7 +8,7 @@ account."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
     AnyUser = User | AnonymousUser
+
+Rows = TypeVar("Rows", bound=models.QuerySet)
 
 
 def normalize_email(email: str) -> str:
@@ -71,24 +73,26 @@ class PendingSignUp(models.Model):
         return self.created_at < now() - timedelta(seconds=settings.ACCOUNT_CONFIRMATION_MAX_AGE)
 
 
-def in_staff_scope(user: AnyUser, municipality_field: str = "municipality") -> Q:
-    """The condition that puts a row's municipality (at `municipality_field`; "" for a
-    municipality itself) in the scope of `user`'s staff roles: the municipalities of their
-    countries and the members of their networks. Administrators are not special here:
-    callers that let them do everything check `is_superuser` first."""
+def overseen_by(user: AnyUser, rows: Rows, *municipality_fields: str, own: str = "") -> Rows:
+    """The `rows` that `user` oversees: all of them for an administrator; for association
+    staff, those whose municipality (at any of `municipality_fields`, "municipality" when
+    none is named, "" for municipalities themselves) is in one of their countries or a
+    member of one of their networks, but never their own (`own` names the field of the
+    row's person); none for anyone else. One query, whatever the number of roles."""
+    if not user.is_authenticated or not user.is_active:
+        return rows.none()
+    if user.is_superuser:
+        return rows
     staff = StaffRole.objects.of(user)
-    prefix = f"{municipality_field}__" if municipality_field else ""
-    pk = f"{municipality_field}_id" if municipality_field else "pk"
+    countries = staff.filter(country__isnull=False).values("country_id")
     networks = staff.filter(network__isnull=False).values("network_id")
-    return Q(
-        **{f"{prefix}country_id__in": staff.filter(country__isnull=False).values("country_id")}
-    ) | Q(
-        **{
-            f"{pk}__in": Membership.objects.filter(network_id__in=networks).values(
-                "municipality_id"
-            )
-        }
-    )
+    members = Membership.objects.filter(network_id__in=networks).values("municipality_id")
+    scope = Q()
+    for field in municipality_fields or ("municipality",):
+        prefix, pk = (f"{field}__", f"{field}_id") if field else ("", "pk")
+        scope |= Q(**{f"{prefix}country_id__in": countries}) | Q(**{f"{pk}__in": members})
+    rows = rows.filter(scope)
+    return rows.exclude(**{own: user.pk}) if own else rows
 
 
 class StaffRoleQuerySet(models.QuerySet):
@@ -177,11 +181,7 @@ class CoordinatorRoleQuerySet(models.QuerySet):
         """The requests `user` may approve or refuse: all for an administrator; for staff,
         those for municipalities of their countries and members of their networks, but
         never their own. One query, whatever the number of roles."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(in_staff_scope(user)).exclude(user_id=user.pk)
+        return overseen_by(user, self, own="user_id")
 
 
 def coordinated_municipality_ids(user: AnyUser) -> models.QuerySet:

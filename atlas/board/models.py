@@ -19,7 +19,7 @@ from django.utils.timezone import localdate, now
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from atlas.accounts.models import coordinated_municipality_ids, in_staff_scope
+from atlas.accounts.models import coordinated_municipality_ids, overseen_by
 from atlas.directory.models import Country, FundingProgramme, Municipality, Theme
 
 if TYPE_CHECKING:
@@ -108,11 +108,7 @@ class EntryQuerySet(models.QuerySet):
     def moderated_by(self, user: AnyUser) -> EntryQuerySet:
         """The entries `user` may approve, hide and unhide: all for an administrator; for
         staff, those of municipalities in their countries and networks, never their own."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(in_staff_scope(user)).exclude(author_id=user.pk)
+        return overseen_by(user, self, own="author_id")
 
     def of_author(self, user: AnyUser) -> EntryQuerySet:
         return self.filter(author_id=user.pk) if user.is_authenticated else self.none()

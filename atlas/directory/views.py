@@ -163,8 +163,8 @@ def municipality_detail(request, slug: str):
     )
     context = {
         "municipality": municipality,
-        "may_edit": municipality.may_edit,
-        "sees_contacts": municipality.sees_contacts,
+        "may_edit": municipality.may_edit,  # type: ignore[attr-defined]
+        "sees_contacts": municipality.sees_contacts,  # type: ignore[attr-defined]
         "other_names": municipality.other_names.all(),
         "partners": partners,
         "memberships": memberships,
