@@ -106,6 +106,21 @@ def test_every_chart_has_its_table_and_its_csv_beside_it(client, world):
         assert set(parsed.labelled_by) <= parsed.ids, url
 
 
+@pytest.mark.parametrize(
+    "url",
+    [*PAGES, reverse("insights-country", args=["us"]), reverse("insights-revival") + "?years=0"],
+)
+def test_no_insights_page_gives_two_elements_the_same_id(client, world, url):
+    html = client.get(url).content.decode()
+
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert ids
+    assert [i for i in set(ids) if ids.count(i) > 1] == [], url
+    # and every name or description an element points to is on the page
+    refs = re.findall(r'aria-(?:labelledby|describedby)="([^"]+)"', html)
+    assert {ref for names in refs for ref in names.split()} <= set(ids), url
+
+
 def test_every_csv_link_on_the_pages_downloads_a_csv_with_a_header_row(client, world):
     links = {
         link
