@@ -500,10 +500,14 @@ def activities_figure(insights: Insights) -> Figure:
         if not insights.activities
         else None
     )
-    note = note or _(
+    note = note or ngettext(
+        "%(activities)s activity is recorded for %(with)s of %(total)s partnerships; for "
+        "the other %(silent)s (%(share)s) no activity is recorded, which does not mean that "
+        "none took place.",
         "%(activities)s activities are recorded for %(with)s of %(total)s partnerships; for "
         "the other %(silent)s (%(share)s) no activity is recorded, which does not mean that "
-        "none took place."
+        "none took place.",
+        insights.activities,
     ) % {
         "activities": integer(insights.activities),
         "with": integer(insights.with_activity),

@@ -153,8 +153,18 @@ def test_the_unknown_start_is_shown_as_its_own_bar_and_said_in_words(client, wor
 def test_activities_over_time_say_how_many_partnerships_have_none(client, world):
     page = text(client.get(reverse("insights")))
 
-    assert "1 activities are recorded for 1 of 5 partnerships" in page
+    assert "1 activity is recorded for 1 of 5 partnerships" in page
     assert "for the other 4 (80.0 %) no activity is recorded" in page
+
+
+def test_activities_over_time_count_several_activities_in_the_plural(client, world):
+    visit = world["kranj-villach"]
+    Activity.objects.create(partnership=visit, date=visit.last_activity, title="Again")
+    DataStamp.touch()
+
+    page = text(client.get(reverse("insights")))
+
+    assert "2 activities are recorded for 1 of 5 partnerships" in page
 
 
 def test_network_memberships_by_year_joined_show_the_unknown_and_say_it_is_not_twinning(
