@@ -7,7 +7,7 @@ from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from atlas.insights.sections import integer, percent, rate
+from atlas.insights.pages.figure import integer, percent, rate
 from atlas.insights.tables import Both, Link, Missing, Percent
 
 register = template.Library()

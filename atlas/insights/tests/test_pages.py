@@ -106,6 +106,21 @@ def test_every_chart_has_its_table_and_its_csv_beside_it(client, world):
         assert set(parsed.labelled_by) <= parsed.ids, url
 
 
+@pytest.mark.parametrize(
+    "url",
+    [*PAGES, reverse("insights-country", args=["us"]), reverse("insights-revival") + "?years=0"],
+)
+def test_no_insights_page_gives_two_elements_the_same_id(client, world, url):
+    html = client.get(url).content.decode()
+
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert ids
+    assert [i for i in set(ids) if ids.count(i) > 1] == [], url
+    # and every name or description an element points to is on the page
+    refs = re.findall(r'aria-(?:labelledby|describedby)="([^"]+)"', html)
+    assert {ref for names in refs for ref in names.split()} <= set(ids), url
+
+
 def test_every_csv_link_on_the_pages_downloads_a_csv_with_a_header_row(client, world):
     links = {
         link
@@ -138,8 +153,18 @@ def test_the_unknown_start_is_shown_as_its_own_bar_and_said_in_words(client, wor
 def test_activities_over_time_say_how_many_partnerships_have_none(client, world):
     page = text(client.get(reverse("insights")))
 
-    assert "1 activities are recorded for 1 of 5 partnerships" in page
+    assert "1 activity is recorded for 1 of 5 partnerships" in page
     assert "for the other 4 (80.0 %) no activity is recorded" in page
+
+
+def test_activities_over_time_count_several_activities_in_the_plural(client, world):
+    visit = world["kranj-villach"]
+    Activity.objects.create(partnership=visit, date=visit.last_activity, title="Again")
+    DataStamp.touch()
+
+    page = text(client.get(reverse("insights")))
+
+    assert "2 activities are recorded for 1 of 5 partnerships" in page
 
 
 def test_network_memberships_by_year_joined_show_the_unknown_and_say_it_is_not_twinning(

@@ -117,6 +117,21 @@ def test_bad_parameters_on_the_page_show_a_form_error(client, map_world, params,
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("params", [{}, {"since": "later", "until": "2000", "country": "XX"}])
+def test_every_field_description_the_filters_point_to_is_on_the_page(client, map_world, params):
+    html = client.get(map_url(), params).content.decode()
+
+    ids = set(re.findall(r' id="([^"]+)"', html))
+    described_by = {
+        ref for refs in re.findall(r'aria-describedby="([^"]+)"', html) for ref in refs.split()
+    }
+    assert {"id_since_helptext", "id_until_helptext"} <= described_by
+    assert described_by <= ids
+    assert "Partnerships that started in this year or later." in html
+    assert "Partnerships that started in this year or earlier." in html
+
+
+@pytest.mark.django_db
 def test_an_empty_result_says_so(client, map_world):
     response = client.get(map_url(), {"status": "ended"})
 

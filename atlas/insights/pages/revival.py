@@ -1,5 +1,6 @@
 """The revival list: active partnerships with no activity recorded for some years, the ones
-worth a call to the partner town before they fall asleep for good."""
+worth a call to the partner town before they fall asleep for good, and their count per
+country. The overview and each country's page give the count of the default list."""
 
 from __future__ import annotations
 
@@ -8,16 +9,35 @@ from datetime import date
 from typing import cast
 
 from django import forms
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from atlas.directory.models import Partnership
+from atlas.insights.pages.figure import (
+    Figure,
+    bars,
+    by_name,
+    country_columns,
+    country_link,
+    country_name,
+    counts,
+    integer,
+    limited,
+    sentences,
+    town_columns,
+    without,
+)
+from atlas.insights.snapshot import Insights
 from atlas.insights.tables import Both, Column, Link, Missing, Table
+from atlas.lib.text import fold
 
 DEFAULT_YEARS = 5
 MAX_YEARS = 100
+PER_PAGE = 50
 
 
 class RevivalForm(forms.Form):
@@ -50,6 +70,38 @@ class RevivalForm(forms.Form):
     @property
     def chosen_country(self) -> str:
         return self.cleaned_data.get("country") or ""
+
+
+def country_choices(insights: Insights) -> list[tuple[str, str]]:
+    codes = [c.code for c in insights.countries.values() if c.partnerships]
+    return [(code, country_name(insights, code)) for code in by_name(insights, codes)]
+
+
+def context(insights: Insights, form: RevivalForm, page_number: str | None) -> dict:
+    """The page of a valid form."""
+    partnerships = silent_partnerships(form.chosen_years, form.chosen_country)
+    page = Paginator(
+        partnerships.select_related("municipality_a", "municipality_b"), PER_PAGE
+    ).get_page(page_number)
+    query = urlencode(
+        {k: v for k, v in (("years", form.chosen_years), ("country", form.chosen_country)) if v}
+    )
+    return {
+        "form": form,
+        "insights": insights,
+        "years": form.chosen_years,
+        # Its own plural: "for 1 year", "for 3 years" take other forms in our languages.
+        "duration": ngettext(
+            "for %(years)s year or more", "for %(years)s years or more", form.chosen_years
+        )
+        % {"years": form.chosen_years},
+        "total_text": integer(page.paginator.count),
+        "country_name": country_name(insights, form.chosen_country) if form.chosen_country else "",
+        "page": page,
+        "table": without(revival_table(page.object_list), "municipality_a", "municipality_b"),
+        "summary_figure": summary_figure(insights, silent_per_country(partnerships), query),
+        "csv_query": query,
+    }
 
 
 def years_before(day: date, years: int) -> date:
@@ -102,10 +154,8 @@ def revival_table(partnerships, today: date | None = None) -> Table:
     today = today or date.today()
     columns = [
         Column("partnership_id", _("Partnership")),
-        Column("municipality_a", _("Town")),
-        Column("country_a", _("Country")),
-        Column("municipality_b", _("Partner town")),
-        Column("country_b", _("Country")),
+        *town_columns("a", _("Town")),
+        *town_columns("b", _("Partner town")),
         Column("start_year", _("Since"), numeric=True),
         Column("last_activity", _("Last recorded activity"), numeric=True),
         Column("years_without_activity", _("Years without a recorded activity"), numeric=True),
@@ -147,3 +197,32 @@ def silent_years(last: date | None, today: date) -> int | None:
     if last is None:
         return None
     return today.year - last.year - ((today.month, today.day) < (last.month, last.day))
+
+
+def countries_table(insights: Insights, per_country: Counter[str]) -> Table:
+    columns = [*country_columns(), Column("partnerships", _("Partnerships"), numeric=True)]
+    ordered = sorted(
+        per_country.items(), key=lambda item: (-item[1], fold(country_name(insights, item[0])))
+    )
+    rows = [[code, country_link(insights, code), n] for code, n in ordered]
+    return Table(
+        "revival-countries",
+        _("Partnerships on the revival list, per country"),
+        columns,
+        rows,
+        _("No active partnership has gone this long without a recorded activity."),
+    )
+
+
+def summary_figure(insights: Insights, per_country: Counter[str], query: str) -> Figure:
+    table = countries_table(insights, per_country)
+    data, more = limited(counts(table, 1, 2))
+    title = _("Partnerships on the revival list, per country")
+    return Figure(
+        "revival-countries",
+        _("Per country"),
+        without(table, "country"),
+        [bars(data, "chart-revival", title, table.empty)],
+        sentences(_("A partnership between two countries counts for both."), more),
+        query=query,
+    )

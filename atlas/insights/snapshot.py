@@ -1,5 +1,5 @@
-"""The figures behind the insights pages, computed from the public data in a fixed number of
-grouped queries (none per country) and kept until the data changes.
+"""The numbers behind the insights pages, computed from the public data in a fixed number of
+grouped queries (none per country) and kept until the data changes: a snapshot.
 
 Everything here is language-neutral (country codes, ids, numbers); the pages put names and
 words on it in the visitor's language. Definitions, and what each figure cannot say, are in

@@ -4,8 +4,8 @@ import pytest
 from django.utils.timezone import now
 
 from atlas.directory.models import DataStamp, Partnership
-from atlas.insights.figures import Insights, current_insights
-from atlas.insights.revival import silent_partnerships, silent_per_country
+from atlas.insights.pages.revival import silent_partnerships, silent_per_country
+from atlas.insights.snapshot import Insights, current_insights
 from conftest import make_municipality, make_partnership
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,1 @@
+"""The insights pages, one module each, and what they share (`figure`)."""
