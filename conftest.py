@@ -1,12 +1,8 @@
 """Shared test helpers: small `make_*` builders for the domain, used across the apps' tests."""
 
-import contextlib
 import functools
 import itertools
 import os
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,8 +21,8 @@ from atlas.directory.models import (
     ProjectPartner,
     Source,
 )
-from atlas.lib.browser import CHROMIUM_ARGS, chromium_path
 from atlas.lib.text import fold
+from bench.browser import CHROMIUM_ARGS, chromium_path
 
 _counter = itertools.count(1)
 
@@ -116,20 +112,6 @@ def kamnik_world(db):
 
 
 # Browser tests: Playwright drives the system's Chromium (Debian's `chromium` package).
-@contextlib.contextmanager
-def local_http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[int]:
-    """A threaded HTTP server on 127.0.0.1 that answers with `handler`; yields its port."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
