@@ -343,6 +343,16 @@ PERSONAS = [
     "admin",
 ]
 LOGIN = "login"  # expected: sent to the login page
+OK = "ok"  # expected: the write is done, and the answer redirects to the `done` address
+# Who may edit Kamnik: its coordinator, staff for Slovenia, administrators.
+EDIT_MATRIX = [
+    ("anonymous", LOGIN),
+    ("coordinator", OK),
+    ("other_coordinator", 403),
+    ("staff_other_country", 403),
+    ("staff_right_country", OK),
+    ("admin", OK),
+]
 
 
 def client_as(personas, persona: str, **kwargs) -> Client:
@@ -353,8 +363,9 @@ def client_as(personas, persona: str, **kwargs) -> Client:
     return client
 
 
-def assert_outcome(response, expected) -> None:
-    """`expected` is LOGIN, a status code, or the address of a redirect after success."""
+def assert_outcome(response, expected, done: str | None = None) -> None:
+    """`expected` is LOGIN, a status code, the address of a redirect after success, or OK
+    for a redirect to `done`."""
     if expected == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts-login") + "?next=")
@@ -362,7 +373,7 @@ def assert_outcome(response, expected) -> None:
         assert response.status_code == expected, response.content.decode()[:2000]
     else:
         assert response.status_code == 302, response.content.decode()[:2000]
-        assert response["Location"] == expected
+        assert response["Location"] == (done if expected == OK else expected)
 
 
 @pytest.fixture

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils.timezone import now
 
 from atlas.directory.models import Change, DataStamp, MunicipalityProfile
-from atlas.editing.tests.matrix import EDIT_MATRIX, assert_login_redirect
 from conftest import (
+    EDIT_MATRIX,
     LOGIN,
+    assert_outcome,
     client_as,
     make_coordinator,
     make_membership,
@@ -73,7 +74,7 @@ def test_saving_the_profile_of_kamnik(personas, kamnik, themes, persona, expecte
     response = client.post(profile_url(kamnik), profile_data(themes=[themes[1].pk]))
 
     if expected == LOGIN:
-        assert_login_redirect(response)
+        assert_outcome(response, LOGIN)
     elif expected == 403:
         assert response.status_code == 403
     else:
@@ -99,7 +100,7 @@ def test_opening_the_overview_and_the_profile_form(personas, kamnik, persona, ex
     for url in (reverse("edit-municipality", args=[kamnik.slug]), profile_url(kamnik)):
         response = client.get(url)
         if expected == LOGIN:
-            assert_login_redirect(response)
+            assert_outcome(response, LOGIN)
         else:
             assert response.status_code == (200 if expected == "ok" else 403), url
     assert not MunicipalityProfile.objects.exists()  # opening the form creates nothing
