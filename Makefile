@@ -97,7 +97,7 @@ lint: $(INSTALLED) ## Check formatting and lint with ruff, check types with mypy
 	@echo "==> ruff check"
 	$(RUFF) check .
 	@echo "==> mypy"
-	$(VENV)/bin/mypy atlas
+	$(VENV)/bin/mypy atlas bench
 
 format: $(INSTALLED) ## Format and fix what ruff can fix
 	@echo "==> ruff format"
@@ -151,11 +151,11 @@ bench: $(INSTALLED) translations ## Measure map data, search, the map in Chromiu
 	@rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR)
 	@echo "==> Benchmark on SQLite"
 	env -u DATABASE_URL -u DB_NAME SQLITE_PATH=$(BENCH_DIR)/atlas.sqlite3 \
-		$(PYTHON) -m atlas.bench measure --label SQLite --out $(BENCH_DIR)/1-sqlite.json
+		$(PYTHON) -m bench.benchmark measure --label SQLite --out $(BENCH_DIR)/1-sqlite.json
 	@echo "==> Benchmark on PostgreSQL"
-	scripts/with-postgres $(PYTHON) -m atlas.bench measure --label PostgreSQL --load \
+	scripts/with-postgres $(PYTHON) -m bench.benchmark measure --label PostgreSQL --load \
 		--out $(BENCH_DIR)/2-postgresql.json
-	$(PYTHON) -m atlas.bench report $(BENCH_DIR)/*.json --write docs/benchmarks.md
+	$(PYTHON) -m bench.benchmark report $(BENCH_DIR)/*.json --write docs/benchmarks.md
 
 clean: ## Remove the virtualenv, caches, collected static files and compiled translations
 	@echo "==> Cleaning (db.sqlite3 is kept)"

@@ -1,12 +1,8 @@
 """Shared test helpers: small `make_*` builders for the domain, used across the apps' tests."""
 
-import contextlib
 import functools
 import itertools
 import os
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,8 +21,8 @@ from atlas.directory.models import (
     ProjectPartner,
     Source,
 )
-from atlas.lib.browser import CHROMIUM_ARGS, chromium_path
 from atlas.lib.text import fold
+from bench.browser import CHROMIUM_ARGS, chromium_path
 
 _counter = itertools.count(1)
 
@@ -116,20 +112,6 @@ def kamnik_world(db):
 
 
 # Browser tests: Playwright drives the system's Chromium (Debian's `chromium` package).
-@contextlib.contextmanager
-def local_http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[int]:
-    """A threaded HTTP server on 127.0.0.1 that answers with `handler`; yields its port."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -361,6 +343,16 @@ PERSONAS = [
     "admin",
 ]
 LOGIN = "login"  # expected: sent to the login page
+OK = "ok"  # expected: the write is done, and the answer redirects to the `done` address
+# Who may edit Kamnik: its coordinator, staff for Slovenia, administrators.
+EDIT_MATRIX = [
+    ("anonymous", LOGIN),
+    ("coordinator", OK),
+    ("other_coordinator", 403),
+    ("staff_other_country", 403),
+    ("staff_right_country", OK),
+    ("admin", OK),
+]
 
 
 def client_as(personas, persona: str, **kwargs) -> Client:
@@ -371,8 +363,9 @@ def client_as(personas, persona: str, **kwargs) -> Client:
     return client
 
 
-def assert_outcome(response, expected) -> None:
-    """`expected` is LOGIN, a status code, or the address of a redirect after success."""
+def assert_outcome(response, expected, done: str | None = None) -> None:
+    """`expected` is LOGIN, a status code, the address of a redirect after success, or OK
+    for a redirect to `done`."""
     if expected == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts-login") + "?next=")
@@ -380,7 +373,7 @@ def assert_outcome(response, expected) -> None:
         assert response.status_code == expected, response.content.decode()[:2000]
     else:
         assert response.status_code == 302, response.content.decode()[:2000]
-        assert response["Location"] == expected
+        assert response["Location"] == (done if expected == OK else expected)
 
 
 @pytest.fixture

@@ -640,26 +640,6 @@ def test_the_entry_page_invites_visitors_to_log_in_and_coordinators_to_write(
     assert personas["coordinator"].email not in anonymous
 
 
-def test_every_board_page_has_one_h1(personas, entry, conversation):
-    client = client_as(personas, "coordinator")
-    for url in [
-        reverse("board"),
-        entry.get_absolute_url(),
-        reverse("board-new"),
-        reverse("board-edit", args=[entry.pk]),
-        reverse("board-mine"),
-        reverse("board-inbox"),
-        reverse("board-searches"),
-        reverse("board-report", args=[entry.pk]),
-        conversation.get_absolute_url(),
-        reverse("board-suggestions", args=[entry.pk]),
-    ]:
-        page = client.get(url).content.decode()
-        assert page.count("<h1") == 1, url
-    staff_page = client_as(personas, "admin").get(reverse("board-moderation")).content.decode()
-    assert staff_page.count("<h1") == 1
-
-
 def test_your_entries_lists_pending_and_hidden_ones_too(
     personas, entry, pending_entry, hidden_entry
 ):

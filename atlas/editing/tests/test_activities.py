@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.timezone import localdate
 
 from atlas.directory.models import Activity, Change, Partnership
-from atlas.editing.tests.matrix import EDIT_MATRIX, OK, assert_login_redirect
 from atlas.editing.tests.partnership_helpers import (
     HOSTILE_ATTRIBUTE,
     HOSTILE_SCRIPT,
@@ -19,7 +18,16 @@ from atlas.editing.tests.partnership_helpers import (
     make_activity,
     pair,
 )
-from conftest import DEFAULT_PASSWORD, LOGIN, client_as, make_coordinator, make_municipality
+from conftest import (
+    DEFAULT_PASSWORD,
+    EDIT_MATRIX,
+    LOGIN,
+    OK,
+    assert_outcome,
+    client_as,
+    make_coordinator,
+    make_municipality,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +73,7 @@ def test_adding_an_activity_to_a_partnership_of_kamnik(
 
     with_andechs.refresh_from_db()
     if expected == LOGIN:
-        assert_login_redirect(response)
+        assert_outcome(response, LOGIN)
     elif expected == OK:
         assert response.status_code == 302
         assert response["Location"] == edit_url("edit-activities", kamnik, with_andechs.pk)
@@ -97,7 +105,7 @@ def test_editing_an_activity_of_kamnik(
     visit.refresh_from_db()
     with_andechs.refresh_from_db()
     if expected == LOGIN:
-        assert_login_redirect(response)
+        assert_outcome(response, LOGIN)
     elif expected == OK:
         assert response.status_code == 302
         assert (visit.title, visit.version) == ("Renamed", 2)
@@ -124,7 +132,7 @@ def test_deleting_an_activity_of_kamnik(
     visit = Activity.all_objects.get(pk=visit.pk)
     with_andechs.refresh_from_db()
     if expected == LOGIN:
-        assert_login_redirect(response)
+        assert_outcome(response, LOGIN)
     elif expected == OK:
         assert response.status_code == 302
         assert visit.deleted_at is not None

@@ -9,9 +9,15 @@ from playwright.sync_api import expect
 
 from atlas.directory.models import Change, DatasetConflict, Partnership, SiteField
 from atlas.editing import services
-from conftest import DEFAULT_PASSWORD, LOGIN, assert_outcome, client_as, make_municipality
-
-from .matrix import EDIT_MATRIX, OK
+from conftest import (
+    DEFAULT_PASSWORD,
+    EDIT_MATRIX,
+    LOGIN,
+    OK,
+    assert_outcome,
+    client_as,
+    make_municipality,
+)
 
 
 def conflict_on(partnership, acting_user, *, dataset="dormant", site="ended"):

@@ -16,9 +16,10 @@ from atlas.directory.models import (
     ProjectPartner,
 )
 from atlas.editing import services
-from atlas.editing.tests.matrix import EDIT_MATRIX, assert_login_redirect
 from conftest import (
+    EDIT_MATRIX,
     LOGIN,
+    assert_outcome,
     client_as,
     make_coordinator,
     make_membership,
@@ -87,16 +88,6 @@ def restore_url(municipality, kind, record) -> str:
     return reverse("edit-restore", args=[municipality.slug, kind, record.pk])
 
 
-def check(response, expected, success_location: str) -> None:
-    if expected == LOGIN:
-        assert_login_redirect(response)
-    elif expected == "ok":
-        assert response.status_code == 302
-        assert response["Location"] == success_location
-    else:
-        assert response.status_code == expected
-
-
 # Who may do what
 
 
@@ -106,7 +97,7 @@ def test_opening_the_history_of_kamnik(personas, kamnik, profile_change, persona
     response = client_as(personas, persona).get(history_url(kamnik))
 
     if expected == LOGIN:
-        assert_login_redirect(response)
+        assert_outcome(response, LOGIN)
     else:
         assert response.status_code == (200 if expected == "ok" else 403)
 
@@ -116,7 +107,7 @@ def test_opening_the_history_of_kamnik(personas, kamnik, profile_change, persona
 def test_reverting_a_change_of_kamnik(personas, kamnik, profile_change, persona, expected):
     response = client_as(personas, persona).post(revert_url(kamnik, profile_change))
 
-    check(response, expected, history_url(kamnik))
+    assert_outcome(response, expected, history_url(kamnik))
     profile = MunicipalityProfile.objects.get()
     if expected == "ok":
         assert profile.description == ""
@@ -135,7 +126,7 @@ def test_restoring_a_deleted_membership_of_kamnik(personas, kamnik, coordinator,
 
     response = client_as(personas, persona).post(restore_url(kamnik, "membership", membership))
 
-    check(response, expected, history_url(kamnik))
+    assert_outcome(response, expected, history_url(kamnik))
     membership.refresh_from_db()
     assert (membership.deleted_at is None) is (expected == "ok")
     if expected == "ok":
@@ -152,7 +143,7 @@ def test_reverting_a_deletion_is_a_restore_and_for_staff_only(
 
     response = client_as(personas, persona).post(revert_url(kamnik, deletion))
 
-    check(response, expected, history_url(kamnik))
+    assert_outcome(response, expected, history_url(kamnik))
     membership.refresh_from_db()
     assert (membership.deleted_at is None) is (expected == "ok")
 

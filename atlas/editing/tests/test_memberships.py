@@ -5,8 +5,15 @@ from django.urls import reverse
 from django.utils.timezone import now
 
 from atlas.directory.models import Change, DataStamp, Membership, Network
-from atlas.editing.tests.matrix import EDIT_MATRIX, assert_login_redirect
-from conftest import LOGIN, client_as, make_membership, make_municipality, make_network
+from conftest import (
+    EDIT_MATRIX,
+    LOGIN,
+    assert_outcome,
+    client_as,
+    make_membership,
+    make_municipality,
+    make_network,
+)
 
 HOSTILE_NETWORK = "<script>alert(1)</script> Alliance"
 
@@ -39,16 +46,6 @@ def url(name: str, municipality, *args) -> str:
     return reverse(name, args=[municipality.slug, *args])
 
 
-def check(response, expected, success_location: str) -> None:
-    if expected == LOGIN:
-        assert_login_redirect(response)
-    elif expected == "ok":
-        assert response.status_code == 302
-        assert response["Location"] == success_location
-    else:
-        assert response.status_code == expected
-
-
 # Who may do what
 
 
@@ -60,7 +57,7 @@ def test_adding_a_membership_of_kamnik(personas, kamnik, alliance, persona, expe
         {"network": alliance.pk, "role": "founder", "start_year": "2005"},
     )
 
-    check(response, expected, url("edit-memberships", kamnik))
+    assert_outcome(response, expected, url("edit-memberships", kamnik))
     added = Membership.objects.filter(network=alliance, municipality=kamnik).first()
     if expected == "ok":
         assert added.role == "founder"
@@ -82,7 +79,7 @@ def test_editing_a_membership_of_kamnik(personas, kamnik, membership, persona, e
         {"version": 1, "role": "lead", "start_year": "2001", "end_year": ""},
     )
 
-    check(response, expected, url("edit-memberships", kamnik))
+    assert_outcome(response, expected, url("edit-memberships", kamnik))
     membership.refresh_from_db()
     if expected == "ok":
         assert (membership.role, membership.start_year, membership.version) == ("lead", 2001, 2)
@@ -100,7 +97,7 @@ def test_deleting_a_membership_of_kamnik(personas, kamnik, membership, persona, 
         url("edit-membership-delete", kamnik, membership.pk), {"version": 1}
     )
 
-    check(response, expected, url("edit-memberships", kamnik))
+    assert_outcome(response, expected, url("edit-memberships", kamnik))
     deleted = Membership.all_objects.get(pk=membership.pk).deleted_at is not None
     assert deleted is (expected == "ok")
     assert Membership.objects.filter(pk=membership.pk).exists() is not deleted
@@ -117,7 +114,7 @@ def test_opening_the_memberships_pages(personas, kamnik, membership, persona, ex
     ]:
         response = client.get(url(name, kamnik, *args))
         if expected == LOGIN:
-            assert_login_redirect(response)
+            assert_outcome(response, LOGIN)
         else:
             assert response.status_code == (200 if expected == "ok" else 403), name
     assert Membership.objects.get(pk=membership.pk).deleted_at is None

@@ -11,7 +11,6 @@ from django.urls import reverse
 from atlas.accounts.models import StaffRole
 from atlas.directory.models import Change, Partnership, PartnershipProposal
 from atlas.editing import proposals
-from atlas.editing.tests.matrix import OK, assert_login_redirect
 from atlas.editing.tests.partnership_helpers import (
     HOSTILE_ATTRIBUTE,
     HOSTILE_SCRIPT,
@@ -22,6 +21,8 @@ from atlas.editing.tests.partnership_helpers import (
 from conftest import (
     DEFAULT_PASSWORD,
     LOGIN,
+    OK,
+    assert_outcome,
     client_as,
     make_coordinator,
     make_country,
@@ -474,7 +475,7 @@ def test_proposing_a_change_for_kamnik(
     kamnik_andechs.refresh_from_db()
     themes = list(kamnik_andechs.themes.all())
     if expected == LOGIN:
-        assert_login_redirect(response)
+        assert_outcome(response, LOGIN)
     elif expected == PROPOSED:
         assert response.status_code == 302
         assert PartnershipProposal.objects.get().proposed_by == everyone[persona]
@@ -517,7 +518,7 @@ def test_deciding_a_change_proposed_to_andechs(
     proposal.refresh_from_db()
     themes = list(kamnik_andechs.themes.all())
     if expected == LOGIN:
-        assert_login_redirect(response)
+        assert_outcome(response, LOGIN)
     elif expected == OK:
         assert response.status_code == 302
         assert proposal.decided_by == everyone[persona]
@@ -554,7 +555,7 @@ def test_withdrawing_a_change_proposed_by_kamnik(
 
     proposal.refresh_from_db()
     if expected == LOGIN:
-        assert_login_redirect(response)
+        assert_outcome(response, LOGIN)
     elif expected == OK:
         assert response.status_code == 302
         assert proposal.status == Status.WITHDRAWN

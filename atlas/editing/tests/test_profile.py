@@ -5,9 +5,10 @@ import pytest
 from django.urls import reverse
 
 from atlas.directory.models import Change, DataStamp, MunicipalityProfile
-from atlas.editing.tests.matrix import EDIT_MATRIX, assert_login_redirect
 from conftest import (
+    EDIT_MATRIX,
     LOGIN,
+    assert_outcome,
     client_as,
     make_coordinator,
     make_theme,
@@ -69,7 +70,7 @@ def test_saving_the_profile_of_kamnik(personas, kamnik, themes, persona, expecte
     response = client.post(profile_url(kamnik), profile_data(themes=[themes[1].pk]))
 
     if expected == LOGIN:
-        assert_login_redirect(response)
+        assert_outcome(response, LOGIN)
     elif expected == 403:
         assert response.status_code == 403
     else:
@@ -95,7 +96,7 @@ def test_opening_the_overview_and_the_profile_form(personas, kamnik, persona, ex
     for url in (reverse("edit-municipality", args=[kamnik.slug]), profile_url(kamnik)):
         response = client.get(url)
         if expected == LOGIN:
-            assert_login_redirect(response)
+            assert_outcome(response, LOGIN)
         else:
             assert response.status_code == (200 if expected == "ok" else 403), url
     assert not MunicipalityProfile.objects.exists()  # opening the form creates nothing
@@ -122,7 +123,6 @@ def test_the_overview_links_to_every_part_and_the_public_page(client, personas, 
     for name in ("edit-profile", "edit-memberships", "edit-history"):
         assert f'href="{reverse(name, args=[kamnik.slug])}"' in html
     assert f'href="{kamnik.get_absolute_url()}"' in html
-    assert html.count("<h1>") == 1
 
 
 # Saving

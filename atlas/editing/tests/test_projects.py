@@ -5,8 +5,7 @@ from django.urls import reverse
 from django.utils.timezone import now
 
 from atlas.directory.models import Change, DataStamp, ProjectPartner
-from atlas.editing.tests.matrix import EDIT_MATRIX, assert_login_redirect
-from conftest import LOGIN, client_as, make_project
+from conftest import EDIT_MATRIX, LOGIN, assert_outcome, client_as, make_project
 
 HOSTILE_PROJECT = "<script>alert(1)</script> Exchange"
 
@@ -33,16 +32,6 @@ def url(name: str, municipality, *args) -> str:
     return reverse(name, args=[municipality.slug, *args])
 
 
-def check(response, expected, success_location: str) -> None:
-    if expected == LOGIN:
-        assert_login_redirect(response)
-    elif expected == "ok":
-        assert response.status_code == 302
-        assert response["Location"] == success_location
-    else:
-        assert response.status_code == expected
-
-
 # Who may do what
 
 
@@ -53,7 +42,7 @@ def test_adding_a_project_of_kamnik(personas, kamnik, youth_exchange, persona, e
         url("edit-projects", kamnik), {"project": youth_exchange.pk, "role": "lead"}
     )
 
-    check(response, expected, url("edit-projects", kamnik))
+    assert_outcome(response, expected, url("edit-projects", kamnik))
     added = ProjectPartner.objects.filter(project=youth_exchange, municipality=kamnik).first()
     if expected == "ok":
         assert added.role == "lead"
@@ -73,7 +62,7 @@ def test_editing_a_project_of_kamnik(personas, kamnik, partner, persona, expecte
         url("edit-project", kamnik, partner.pk), {"version": 1, "role": "lead"}
     )
 
-    check(response, expected, url("edit-projects", kamnik))
+    assert_outcome(response, expected, url("edit-projects", kamnik))
     partner.refresh_from_db()
     if expected == "ok":
         assert (partner.role, partner.version) == ("lead", 2)
@@ -91,7 +80,7 @@ def test_deleting_a_project_of_kamnik(personas, kamnik, partner, persona, expect
         url("edit-project-delete", kamnik, partner.pk), {"version": 1}
     )
 
-    check(response, expected, url("edit-projects", kamnik))
+    assert_outcome(response, expected, url("edit-projects", kamnik))
     deleted = ProjectPartner.all_objects.get(pk=partner.pk).deleted_at is not None
     assert deleted is (expected == "ok")
     assert ProjectPartner.objects.filter(pk=partner.pk).exists() is not deleted
@@ -108,7 +97,7 @@ def test_opening_the_projects_pages(personas, kamnik, partner, persona, expected
     ]:
         response = client.get(url(name, kamnik, *args))
         if expected == LOGIN:
-            assert_login_redirect(response)
+            assert_outcome(response, LOGIN)
         else:
             assert response.status_code == (200 if expected == "ok" else 403), name
     assert ProjectPartner.objects.get(pk=partner.pk).deleted_at is None

@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from atlas.directory.models import Change, DataStamp, Partnership, PartnershipProposal, Source
 from atlas.editing import proposals
-from atlas.editing.tests.matrix import EDIT_MATRIX, OK, assert_login_redirect
 from atlas.editing.tests.partnership_helpers import (
     HOSTILE_ATTRIBUTE,
     HOSTILE_SCRIPT,
@@ -17,8 +16,11 @@ from atlas.editing.tests.partnership_helpers import (
     make_proposal,
 )
 from conftest import (
+    EDIT_MATRIX,
     LOGIN,
+    OK,
     Client,
+    assert_outcome,
     client_as,
     make_coordinator,
     make_municipality,
@@ -65,7 +67,7 @@ def test_proposing_a_partnership_for_kamnik(personas, kamnik_world, sherborne, p
     response = post_proposal(client_as(personas, persona), kamnik, sherborne)
 
     if expected == LOGIN:
-        assert_login_redirect(response)
+        assert_outcome(response, LOGIN)
     elif expected == OK:
         assert response.status_code == 302
         assert response["Location"] == edit_url("edit-partnerships", kamnik)
@@ -98,7 +100,7 @@ def test_confirming_a_proposal_received_by_kamnik(
     from_andechs.refresh_from_db()
     friendship = Partnership.objects.filter(kind=Partnership.Kind.FRIENDSHIP)
     if expected == LOGIN:
-        assert_login_redirect(response)
+        assert_outcome(response, LOGIN)
     elif expected == OK:
         assert response.status_code == 302
         assert response["Location"] == edit_url("edit-partnerships", kamnik)
@@ -124,7 +126,7 @@ def test_refusing_a_proposal_received_by_kamnik(
 
     from_andechs.refresh_from_db()
     if expected == LOGIN:
-        assert_login_redirect(response)
+        assert_outcome(response, LOGIN)
     elif expected == OK:
         assert response.status_code == 302
         assert from_andechs.status == Status.REFUSED
@@ -148,7 +150,7 @@ def test_withdrawing_a_proposal_made_by_kamnik(personas, kamnik_world, persona, 
 
     proposal.refresh_from_db()
     if expected == LOGIN:
-        assert_login_redirect(response)
+        assert_outcome(response, LOGIN)
     elif expected == OK:
         assert response.status_code == 302
         assert proposal.status == Status.WITHDRAWN
@@ -218,7 +220,7 @@ def test_the_propose_page_and_the_list_are_for_those_who_may_edit(personas, kamn
         assert client_as(personas, "other_coordinator").get(edit_url(name, kamnik)).status_code == (
             403
         )
-        assert_login_redirect(client_as(personas, "anonymous").get(edit_url(name, kamnik)))
+        assert_outcome(client_as(personas, "anonymous").get(edit_url(name, kamnik)), LOGIN)
         assert client_as(personas, "admin").get(reverse(name, args=["atlantis"])).status_code == 404
 
 

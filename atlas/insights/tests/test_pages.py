@@ -85,7 +85,6 @@ def test_the_overview_tells_per_country_how_many_municipalities_are_twinned(clie
 
     assert response.status_code == 200
     page = text(response)
-    assert response.content.decode().count("<h1") == 1
     # Slovenia: 2 of 3 municipalities, 5 partnerships, per 100,000 of 94,000 inhabitants.
     assert re.search(r"Slovenia 3 2 66\.7 % 5 4 94,000 5\.3 Austria 2", page)
     assert "Of the 6 municipalities of the 3 countries" in page

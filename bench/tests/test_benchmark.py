@@ -5,7 +5,7 @@ import json
 from dataclasses import asdict
 from http.server import BaseHTTPRequestHandler
 
-from atlas.bench import (
+from bench.benchmark import (
     API_URLS,
     Figure,
     LoadRow,
@@ -18,7 +18,8 @@ from atlas.bench import (
     report_markdown,
     search_queries,
 )
-from conftest import local_http_server, make_municipality, make_partnership
+from bench.conftest import local_http_server
+from conftest import make_municipality, make_partnership
 
 
 def test_the_report_shows_each_figure_per_database_with_its_ratio_and_target():

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from atlas.loadgen import GroupStats, Load, error_kind, percentile, read_targets
-from conftest import local_http_server
+from bench.conftest import local_http_server
+from bench.loadgen import GroupStats, Load, error_kind, percentile, read_targets
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -152,7 +152,7 @@ def test_a_short_run_counts_every_500_and_nothing_else_as_an_error(tmp_path):
     )
     with local_http_server(Handler) as port:
         # As `make bench` runs it: a process of its own.
-        command = [sys.executable, "-m", "atlas.loadgen", str(targets), "--port", str(port)]
+        command = [sys.executable, "-m", "bench.loadgen", str(targets), "--port", str(port)]
         command += ["--connections", "4", "--seconds", "1"]
         output = subprocess.run(
             command, cwd=BASE_DIR, capture_output=True, text=True, check=True, timeout=60

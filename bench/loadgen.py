@@ -1,6 +1,6 @@
 """A bounded HTTP load generator: so many connections, for so many seconds, on one server.
 
-    python -m atlas.loadgen --port 8000 --connections 50 --seconds 30 targets.json
+    python -m bench.loadgen --port 8000 --connections 50 --seconds 30 targets.json
 
 `targets.json` maps a URL group to its paths, e.g. `{"home": ["/en/"], "search":
 ["/en/search/?q=kamnik", ...]}`. Requests take the groups in turn, and each group's paths in
@@ -312,7 +312,7 @@ def read_targets(path: Path) -> dict[str, list[str]]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m atlas.loadgen",
+        prog="python -m bench.loadgen",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

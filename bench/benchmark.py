@@ -1,15 +1,15 @@
 """`make bench`: how fast the site answers on the full dataset, next to a reference.
 
-    python -m atlas.bench measure --label SQLite --out .tmp/bench/sqlite.json
-    python -m atlas.bench measure --label PostgreSQL --load --out .tmp/bench/postgresql.json
-    python -m atlas.bench report .tmp/bench/*.json --write docs/benchmarks.md
+    python -m bench.benchmark measure --label SQLite --out .tmp/bench/sqlite.json
+    python -m bench.benchmark measure --label PostgreSQL --load --out .tmp/bench/postgresql.json
+    python -m bench.benchmark report .tmp/bench/*.json --write docs/benchmarks.md
 
 `measure` loads the real dataset into the database the settings point at, serves the site
 with gunicorn on 127.0.0.1 (DEBUG off, static files collected) and measures it through HTTP
 and in headless Chromium. Each figure comes with a reference measured in the same run, so
 the gap to the limit reads as a ratio: the same bytes served as a static file by the same
 server, or the simplest query on the same table. With `--load` it then puts the site under
-load from a separate process (`atlas.loadgen`): 50 connections for 30 s on a mix of real
+load from a separate process (`bench.loadgen`): 50 connections for 30 s on a mix of real
 pages, then as long on a small static file, the ceiling of that server. `report` turns one
 JSON file per database into tables, prints them and writes them as Markdown.
 
@@ -38,8 +38,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from atlas.lib.browser import CHROMIUM_ARGS, chromium_path
-from atlas.loadgen import percentile
+from bench.browser import CHROMIUM_ARGS, chromium_path
+from bench.loadgen import percentile
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 MAP_DATA = "/map/data/places.json"
@@ -549,7 +549,7 @@ def run_loadgen(port: int, name: str, groups: dict[str, list[str]], workdir: Pat
     slug = name.replace(" ", "-")
     targets, out = workdir / f"{slug}-targets.json", workdir / f"{slug}-result.json"
     targets.write_text(json.dumps(groups), encoding="utf-8")
-    command = [sys.executable, "-m", "atlas.loadgen", str(targets), "--port", str(port)]
+    command = [sys.executable, "-m", "bench.loadgen", str(targets), "--port", str(port)]
     command += ["--connections", str(LOAD_CONNECTIONS), "--seconds", str(LOAD_SECONDS)]
     command += ["--timeout", str(LOAD_TIMEOUT), "--out", str(out)]
     subprocess.run(command, cwd=BASE_DIR, check=True)
@@ -710,7 +710,7 @@ def report_markdown(runs: list[Run]) -> str:
         [
             "# Benchmarks",
             "",
-            f"Measured by `make bench` on {machine['date']}; see `atlas/bench.py` for how.",
+            f"Measured by `make bench` on {machine['date']}; see `bench/benchmark.py` for how.",
             "The site runs under gunicorn (2 workers, DEBUG off) on 127.0.0.1 with the full",
             "dataset loaded; requests come from another process on the same machine.",
             "A ratio (×) compares a figure with its reference from the same run: the same",
@@ -757,7 +757,7 @@ def load_markdown(runs: list[Run]) -> list[str]:
         notes += generator_notes(run)
     intro = (
         f"On {', '.join(run.label for run in loaded)}: {first.connections} connections for "
-        f"{first.duration:.0f} s from a separate process (`atlas/loadgen.py`), each sending its "
+        f"{first.duration:.0f} s from a separate process (`bench/loadgen.py`), each sending its "
         "next request as soon as it has the answer. The requests take the URL groups in turn, "
         f"so each group gets the same share: the home page, {LOAD_TOWNS} municipality pages "
         f"(half of them twinned towns), the map data, search results for {LOAD_SEARCHES} real "
@@ -815,7 +815,7 @@ def report(paths: list[Path], write: Path | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m atlas.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench.benchmark", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     measure_parser = commands.add_parser("measure", help="measure the database in the settings")
     measure_parser.add_argument("--label", required=True)
