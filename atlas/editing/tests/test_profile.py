@@ -220,7 +220,9 @@ def test_a_form_without_its_version_is_not_saved(client, personas, kamnik):
     response = client.post(profile_url(kamnik), profile_data(version=None))
 
     assert response.status_code == 200
-    assert "The form is incomplete; open it again." in response.content.decode()
+    assert "This form is incomplete: reload the page and make your change again." in (
+        response.content.decode()
+    )
     assert not Change.objects.exists()
 
 
