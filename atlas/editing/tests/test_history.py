@@ -38,11 +38,6 @@ RESTORE_MATRIX = [
 
 
 @pytest.fixture
-def kamnik(kamnik_world):
-    return kamnik_world["kamnik"]
-
-
-@pytest.fixture
 def coordinator(personas):
     return personas["coordinator"]
 

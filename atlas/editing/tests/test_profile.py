@@ -27,11 +27,6 @@ FREE_TEXT = ["description", "seeking", "contact_name"]
 
 
 @pytest.fixture
-def kamnik(kamnik_world):
-    return kamnik_world["kamnik"]
-
-
-@pytest.fixture
 def themes(db):
     return [make_theme("culture", "Culture"), make_theme("youth", "Youth")]
 

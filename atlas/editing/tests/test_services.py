@@ -22,11 +22,6 @@ from conftest import make_network, make_project, make_theme
 
 
 @pytest.fixture
-def kamnik(kamnik_world):
-    return kamnik_world["kamnik"]
-
-
-@pytest.fixture
 def ana(personas):
     return personas["coordinator"]
 
