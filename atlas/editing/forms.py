@@ -21,29 +21,42 @@ from atlas.directory.models import (
     Theme,
 )
 from atlas.editing.languages import language_choices
+from atlas.editing.services import FIELDS
 
 FIRST_YEAR = 1800
 # Digits, spaces and the signs people write telephone numbers with; no letters or markup.
 PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
 
 
-class VersionForm(forms.Form):
-    """Only the version the page was opened on, for a deletion."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-
-class VersionedForm(forms.ModelForm):
-    """A model form with the hidden version of the record it was opened on."""
+class VersionedForm(forms.Form):
+    """A form that edits a record: it carries (hidden) the version the record had when the
+    form was opened, so that `services.update` refuses a save that would overwrite another.
+    A model form mixes it in (`class F(VersionedForm, forms.ModelForm)`) and takes the
+    version from its instance."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("version", self.instance.version)
+        if isinstance(self, forms.ModelForm):
+            self.initial.setdefault("version", self.instance.version)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        if self.has_error("version"):
+            # A hidden field's error has no place on the page: the form says it.
+            self.errors.pop("version")
+            self.add_error(
+                None, _("This form is incomplete: reload the page and make your change again.")
+            )
+        return self.cleaned_data
 
 
-class ProfileForm(VersionedForm):
+class DeleteForm(VersionedForm):
+    """Delete (softly) the version of a record that the person saw."""
+
+
+class ProfileForm(VersionedForm, forms.ModelForm):
     website = forms.URLField(
         label=capfirst(MunicipalityProfile._meta.get_field("website").verbose_name),
         max_length=200,
@@ -65,16 +78,7 @@ class ProfileForm(VersionedForm):
 
     class Meta:
         model = MunicipalityProfile
-        fields = [
-            "description",
-            "website",
-            "office_languages",
-            "themes",
-            "seeking",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        ]
+        fields = list(FIELDS[MunicipalityProfile])
         widgets = {
             "description": forms.Textarea(attrs={"rows": 7}),
             "seeking": forms.Textarea(attrs={"rows": 4}),
@@ -106,7 +110,7 @@ class ProfileForm(VersionedForm):
         return phone
 
 
-class MembershipForm(VersionedForm):
+class MembershipForm(VersionedForm, forms.ModelForm):
     """The role and years of a membership."""
 
     class Meta:
@@ -147,7 +151,7 @@ class NewMembershipForm(MembershipForm):
     )
 
     class Meta(MembershipForm.Meta):
-        fields = ["network", "role", "start_year", "end_year"]
+        fields = list(FIELDS[Membership])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,7 +175,7 @@ class NewMembershipForm(MembershipForm):
         pass
 
 
-class ProjectPartnerForm(VersionedForm):
+class ProjectPartnerForm(VersionedForm, forms.ModelForm):
     """The municipality's role in a project."""
 
     class Meta:
@@ -189,7 +193,7 @@ class NewProjectPartnerForm(ProjectPartnerForm):
     )
 
     class Meta(ProjectPartnerForm.Meta):
-        fields = ["project", "role"]
+        fields = list(FIELDS[ProjectPartner])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,5 +201,5 @@ class NewProjectPartnerForm(ProjectPartnerForm):
 
     def _post_clean(self) -> None:
         # The instance has no municipality yet: the view decides between a new
-        # participation and restoring a deleted one (see services.add_project_partner).
+        # participation and restoring a deleted one (see services.add_or_restore).
         pass

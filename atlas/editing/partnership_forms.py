@@ -21,10 +21,10 @@ from atlas.directory.models import (
     PartnershipProposal,
     Theme,
 )
+from atlas.editing.forms import FIRST_YEAR, VersionedForm
 from atlas.editing.proposals import problem_with
 from atlas.lib.text import fold
 
-FIRST_YEAR = 1800
 NOTES_MAX_LENGTH = 5000
 # A name that matches more places than this is answered with "type more of the name".
 MAX_CANDIDATES = 10
@@ -47,24 +47,6 @@ def year_field(label, **kwargs) -> forms.IntegerField:
         widget=forms.NumberInput(attrs={"class": "year"}),
         **kwargs,
     )
-
-
-class VersionedForm(forms.Form):
-    """A form that edits a record: it carries the version the record had when the form
-    was opened, so `services.update` can refuse a save that would overwrite another."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        if self.has_error("version"):
-            # A hidden field's error has no place on the page: the form says it.
-            self.errors.pop("version")
-            self.add_error(
-                None, _("This form is incomplete: reload the page and make your change again.")
-            )
-        return data
 
 
 class ProposalForm(forms.Form):
@@ -301,10 +283,6 @@ class EndForm(VersionedForm):
             "end_year": self.cleaned_data["end_year"],
             "end_date": self.cleaned_data["end_date"],
         }
-
-
-class DeleteForm(VersionedForm):
-    """Delete (softly) the version of a record that the person saw."""
 
 
 class ActivityForm(VersionedForm):

@@ -19,13 +19,8 @@ from django.views.decorators.http import require_POST
 from atlas.accounts.access import can_edit, get_editable_municipality
 from atlas.directory.models import Activity, Municipality, Partnership, PartnershipProposal
 from atlas.editing import proposals, services
-from atlas.editing.partnership_forms import (
-    ActivityForm,
-    DeleteForm,
-    EndForm,
-    PartnershipForm,
-    ProposalForm,
-)
+from atlas.editing.forms import DeleteForm
+from atlas.editing.partnership_forms import ActivityForm, EndForm, PartnershipForm, ProposalForm
 from atlas.lib.text import fold
 
 # Decided proposals shown under the pending ones, latest first.

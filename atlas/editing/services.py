@@ -309,52 +309,29 @@ def revert(change: Change, *, acting_user) -> Change | None:
 
 
 @transaction.atomic
-def add_membership(
-    *, acting_user, municipality: Municipality, network: Network, values: dict[str, Any]
+def add_or_restore(
+    *, acting_user, municipality: Municipality, joined: Network | Project, values: dict[str, Any]
 ) -> Change:
-    """Record that `municipality` is a member of `network` with `values` (role, years).
-    A deleted membership in the same network is restored (and updated) rather than
+    """Record that `municipality` is a member of the network `joined` or takes part in the
+    project `joined`, with `values` (its role; in a network also its years). A deleted
+    membership or participation of the same pair is restored (and updated) rather than
     duplicated: the pair is unique, deleted or not."""
-    existing = (
-        Membership.all_objects.select_for_update()
-        .filter(network=network, municipality=municipality)
-        .first()
-    )
+    model: type[Membership | ProjectPartner]
+    if isinstance(joined, Network):
+        model, name = Membership, "network"
+        taken = _("%(municipality)s is already a member of %(network)s.")
+    else:
+        model, name = ProjectPartner, "project"
+        taken = _("%(municipality)s already takes part in %(project)s.")
+    pair = {name: joined, "municipality": municipality}
+    existing = model.all_objects.select_for_update().filter(**pair).first()
     if existing is None:
-        membership = Membership(
-            network=network, municipality=municipality, source=Source.coordinators(), **values
-        )
-        return create(membership, acting_user=acting_user)
+        record = model(**pair, **values)
+        if isinstance(record, Membership):  # a project participation names no source
+            record.source = Source.coordinators()
+        return create(record, acting_user=acting_user)
     if existing.deleted_at is None:
-        raise Conflict(
-            _("%(municipality)s is already a member of %(network)s.")
-            % {"municipality": municipality.name, "network": network.name}
-        )
-    restored = restore(existing, acting_user=acting_user)
-    changed = update(existing, acting_user=acting_user, version=existing.version, values=values)
-    return changed or restored
-
-
-@transaction.atomic
-def add_project_partner(
-    *, acting_user, municipality: Municipality, project: Project, values: dict[str, Any]
-) -> Change:
-    """Record that `municipality` takes part in `project` with `values` (its role). A
-    deleted participation in the same project is restored (and updated) rather than
-    duplicated: the pair is unique, deleted or not."""
-    existing = (
-        ProjectPartner.all_objects.select_for_update()
-        .filter(project=project, municipality=municipality)
-        .first()
-    )
-    if existing is None:
-        partner = ProjectPartner(project=project, municipality=municipality, **values)
-        return create(partner, acting_user=acting_user)
-    if existing.deleted_at is None:
-        raise Conflict(
-            _("%(municipality)s already takes part in %(project)s.")
-            % {"municipality": municipality.name, "project": project.title}
-        )
+        raise Conflict(taken % {"municipality": municipality.name, name: str(joined)})
     restored = restore(existing, acting_user=acting_user)
     changed = update(existing, acting_user=acting_user, version=existing.version, values=values)
     return changed or restored

@@ -4,7 +4,8 @@ through services, which records it and touches the data stamp."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from atlas.accounts.access import get_editable_municipality, is_staff_for
@@ -26,49 +28,126 @@ from atlas.directory.models import (
     MunicipalityProfile,
     Network,
     PartnershipProposal,
+    Project,
     ProjectPartner,
 )
 from atlas.editing import services
 from atlas.editing.forms import (
+    DeleteForm,
     MembershipForm,
     NewMembershipForm,
     NewProjectPartnerForm,
     ProfileForm,
     ProjectPartnerForm,
-    VersionForm,
 )
 from atlas.editing.history import changes_of, deleted_records_of, describe
 from atlas.editing.proposals import revert_change, with_fields
 from atlas.editing.services import FIELDS, Conflict
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 CHANGES_PER_PAGE = 50
 # The text fields whose typed value a refused save shows again, so it is not lost.
 TYPED_FIELDS = ("description", "website", "seeking", "contact_name", "contact_email")
 
 
-def get_editable_membership(request, slug: str, pk: int) -> tuple[Municipality, Membership]:
-    """A membership of the municipality `slug` to edit: 404 when there is none (or it is
-    deleted), 403 when the visitor may not edit the municipality or when it is a
-    statistical region, which only the dataset sets."""
-    municipality = get_editable_municipality(request, slug)
-    membership = get_object_or_404(
-        Membership.objects.select_related("network"), pk=pk, municipality=municipality
-    )
-    if membership.network.kind == Network.Kind.STATISTICAL_REGION:
-        raise PermissionDenied
-    return municipality, membership
+@dataclass(frozen=True)
+class Joining:
+    """A municipality's memberships in networks, or its participations in projects. One set
+    of views serves both (`joinings`, `edit_joining`, `delete_joining`, given MEMBERSHIPS or
+    PROJECTS by the URLs); this says what differs. The texts are formatted with the name of
+    the network or the project."""
+
+    model: type[Membership] | type[ProjectPartner]
+    joined: str  # the field naming the network or the project
+    form: type[MembershipForm] | type[ProjectPartnerForm]
+    new_form: type[NewMembershipForm] | type[NewProjectPartnerForm]
+    nav: str  # the list page, in the menu and as its template's name
+    list_url: str
+    delete_url: str
+    rows: str  # the name of the list in the list page's context
+    order: str
+    added: StrPromise
+    raced: StrPromise  # the same one added by someone else at the same moment
+    heading: StrPromise
+    saved: StrPromise
+    delete_link: StrPromise
+    delete_title: StrPromise
+    delete_heading: StrPromise
+    deleted: StrPromise
+    back: StrPromise
+
+    def says(self, text: StrPromise, joined: Network | Project) -> str:
+        return text % {self.joined: str(joined)}
+
+    def values(self, data: dict[str, Any]) -> dict[str, Any]:
+        """What a form sets on a membership or participation: all but what it joins."""
+        return {name: data[name] for name in FIELDS[self.model] if name != self.joined}
+
+    def get_editable(self, request, slug: str, pk: int) -> tuple[Municipality, Any]:
+        """A membership or participation of the municipality `slug` to edit: 404 when there
+        is none (or it is deleted), 403 when the visitor may not edit the municipality or
+        when it is a membership in a statistical region, which only the dataset sets."""
+        municipality = get_editable_municipality(request, slug)
+        record = get_object_or_404(
+            self.model.objects.select_related(self.joined), pk=pk, municipality=municipality
+        )
+        if isinstance(record, Membership) and (
+            record.network.kind == Network.Kind.STATISTICAL_REGION
+        ):
+            raise PermissionDenied
+        return municipality, record
+
+    def stored(self, record: Membership | ProjectPartner) -> Any:
+        """`record` as someone else saved (or deleted) it."""
+        return self.model.all_objects.select_related(self.joined).get(pk=record.pk)
 
 
-def get_editable_project_partner(
-    request, slug: str, pk: int
-) -> tuple[Municipality, ProjectPartner]:
-    """A project participation of the municipality `slug` to edit: 404 when there is none
-    (or it is deleted), 403 when the visitor may not edit the municipality."""
-    municipality = get_editable_municipality(request, slug)
-    partner = get_object_or_404(
-        ProjectPartner.objects.select_related("project"), pk=pk, municipality=municipality
-    )
-    return municipality, partner
+MEMBERSHIPS = Joining(
+    model=Membership,
+    joined="network",
+    form=MembershipForm,
+    new_form=NewMembershipForm,
+    nav="memberships",
+    list_url="edit-memberships",
+    delete_url="edit-membership-delete",
+    rows="memberships",
+    order="network__name",
+    added=gettext_lazy("%(network)s is added to the memberships."),
+    raced=gettext_lazy("This membership has just been added by someone else."),
+    heading=gettext_lazy("Membership in %(network)s"),
+    saved=gettext_lazy("The membership in %(network)s is saved."),
+    delete_link=gettext_lazy("Delete this membership"),
+    delete_title=gettext_lazy("Delete the membership in %(network)s"),
+    delete_heading=gettext_lazy("Delete the membership in %(network)s?"),
+    deleted=gettext_lazy(
+        "The membership in %(network)s is deleted. Association staff can restore it."
+    ),
+    back=gettext_lazy("Back to the networks"),
+)
+PROJECTS = Joining(
+    model=ProjectPartner,
+    joined="project",
+    form=ProjectPartnerForm,
+    new_form=NewProjectPartnerForm,
+    nav="projects",
+    list_url="edit-projects",
+    delete_url="edit-project-delete",
+    rows="project_partners",
+    order="project__title",
+    added=gettext_lazy("%(project)s is added to the projects."),
+    raced=gettext_lazy("This project has just been added by someone else."),
+    heading=gettext_lazy("Participation in %(project)s"),
+    saved=gettext_lazy("The role in %(project)s is saved."),
+    delete_link=gettext_lazy("Delete this participation"),
+    delete_title=gettext_lazy("Delete the participation in %(project)s"),
+    delete_heading=gettext_lazy("Delete the participation in %(project)s?"),
+    deleted=gettext_lazy(
+        "The participation in %(project)s is deleted. Association staff can restore it."
+    ),
+    back=gettext_lazy("Back to the projects"),
+)
 
 
 def get_revertable_change(request, slug: str, pk: int) -> tuple[Municipality, Change]:
@@ -157,170 +236,89 @@ def edit_profile(request, slug: str):
 
 
 @login_required
-def memberships(request, slug: str):
-    """The municipality's memberships, and the form to add one."""
+def joinings(request, slug: str, joining: Joining):
+    """The municipality's memberships or projects, and the form to add one."""
     municipality = get_editable_municipality(request, slug)
-    form = NewMembershipForm(request.POST if request.method == "POST" else None)
+    form = joining.new_form(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.add_membership(
+            services.add_or_restore(
                 acting_user=request.user,
                 municipality=municipality,
-                network=data["network"],
-                values={name: data[name] for name in ("role", "start_year", "end_year")},
+                joined=data[joining.joined],
+                values=joining.values(data),
             )
         except Conflict as conflict:
-            form.add_error("network", str(conflict))
-        except IntegrityError:  # the same membership added at the same moment
-            form.add_error("network", _("This membership has just been added by someone else."))
+            form.add_error(joining.joined, str(conflict))
+        except IntegrityError:  # the same one added at the same moment
+            form.add_error(joining.joined, str(joining.raced))
         else:
-            messages.success(
-                request,
-                _("%(network)s is added to the memberships.") % {"network": data["network"].name},
-            )
-            return redirect("edit-memberships", municipality.slug)
+            messages.success(request, joining.says(joining.added, data[joining.joined]))
+            return redirect(joining.list_url, municipality.slug)
     rows = (
-        Membership.objects.filter(municipality=municipality)
-        .select_related("network")
-        .order_by("network__name")
+        joining.model.objects.filter(municipality=municipality)
+        .select_related(joining.joined)
+        .order_by(joining.order)
     )
-    context = {"municipality": municipality, "form": form, "memberships": rows}
-    return render(request, "editing/memberships.html", context)
+    context = {"municipality": municipality, "form": form, joining.rows: rows}
+    return render(request, f"editing/{joining.nav}.html", context)
 
 
 @login_required
-def edit_membership(request, slug: str, pk: int):
-    municipality, membership = get_editable_membership(request, slug, pk)
-    form = MembershipForm(request.POST if request.method == "POST" else None, instance=membership)
-    context: dict[str, Any] = {"municipality": municipality, "membership": membership, "form": form}
+def edit_joining(request, slug: str, pk: int, joining: Joining):
+    municipality, record = joining.get_editable(request, slug, pk)
+    joined = getattr(record, joining.joined)
+    form = joining.form(request.POST if request.method == "POST" else None, instance=record)
+    context: dict[str, Any] = {
+        "municipality": municipality,
+        "joining": joining,
+        "record": record,
+        "form": form,
+        "heading": joining.says(joining.heading, joined),
+    }
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             services.update(
-                membership,
+                record,
                 acting_user=request.user,
-                version=data["version"],
-                values={name: data[name] for name in ("role", "start_year", "end_year")},
+                version=form.cleaned_data["version"],
+                values=joining.values(form.cleaned_data),
             )
         except Conflict as conflict:
-            current = Membership.all_objects.select_related("network").get(pk=membership.pk)
-            context.update(form=MembershipForm(instance=current), conflict=str(conflict))
-            return render(request, "editing/membership.html", context, status=409)
-        messages.success(
-            request, _("The membership in %(network)s is saved.") % {"network": membership.network}
-        )
-        return redirect("edit-memberships", municipality.slug)
-    return render(request, "editing/membership.html", context)
+            context.update(
+                form=joining.form(instance=joining.stored(record)), conflict=str(conflict)
+            )
+            return render(request, "editing/joining.html", context, status=409)
+        messages.success(request, joining.says(joining.saved, joined))
+        return redirect(joining.list_url, municipality.slug)
+    return render(request, "editing/joining.html", context)
 
 
 @login_required
-def delete_membership(request, slug: str, pk: int):
+def delete_joining(request, slug: str, pk: int, joining: Joining):
     """GET asks for confirmation; POST deletes (softly: staff can restore it)."""
-    municipality, membership = get_editable_membership(request, slug, pk)
-    context: dict[str, Any] = {"municipality": municipality, "membership": membership}
+    municipality, record = joining.get_editable(request, slug, pk)
+    joined = getattr(record, joining.joined)
+    context: dict[str, Any] = {
+        "municipality": municipality,
+        "joining": joining,
+        "record": record,
+        "title": joining.says(joining.delete_title, joined),
+        "heading": joining.says(joining.delete_heading, joined),
+    }
     if request.method == "POST":
-        form = VersionForm(request.POST)
+        form = DeleteForm(request.POST)
         try:
             if not form.is_valid():
                 raise Conflict
-            services.delete(
-                membership, acting_user=request.user, version=form.cleaned_data["version"]
-            )
+            services.delete(record, acting_user=request.user, version=form.cleaned_data["version"])
         except Conflict as conflict:
-            current = Membership.all_objects.select_related("network").get(pk=membership.pk)
-            context.update(membership=current, conflict=str(conflict))
-            return render(request, "editing/membership_delete.html", context, status=409)
-        messages.success(
-            request,
-            _("The membership in %(network)s is deleted. Association staff can restore it.")
-            % {"network": membership.network},
-        )
-        return redirect("edit-memberships", municipality.slug)
-    return render(request, "editing/membership_delete.html", context)
-
-
-@login_required
-def projects(request, slug: str):
-    """The projects the municipality takes part in, and the form to add one."""
-    municipality = get_editable_municipality(request, slug)
-    form = NewProjectPartnerForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.add_project_partner(
-                acting_user=request.user,
-                municipality=municipality,
-                project=data["project"],
-                values={"role": data["role"]},
-            )
-        except Conflict as conflict:
-            form.add_error("project", str(conflict))
-        except IntegrityError:  # the same participation added at the same moment
-            form.add_error("project", _("This project has just been added by someone else."))
-        else:
-            messages.success(
-                request,
-                _("%(project)s is added to the projects.") % {"project": data["project"].title},
-            )
-            return redirect("edit-projects", municipality.slug)
-    rows = (
-        ProjectPartner.objects.filter(municipality=municipality)
-        .select_related("project")
-        .order_by("project__title")
-    )
-    context = {"municipality": municipality, "form": form, "project_partners": rows}
-    return render(request, "editing/projects.html", context)
-
-
-@login_required
-def edit_project(request, slug: str, pk: int):
-    municipality, partner = get_editable_project_partner(request, slug, pk)
-    form = ProjectPartnerForm(request.POST if request.method == "POST" else None, instance=partner)
-    context: dict[str, Any] = {"municipality": municipality, "partner": partner, "form": form}
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.update(
-                partner,
-                acting_user=request.user,
-                version=data["version"],
-                values={"role": data["role"]},
-            )
-        except Conflict as conflict:
-            current = ProjectPartner.all_objects.select_related("project").get(pk=partner.pk)
-            context.update(form=ProjectPartnerForm(instance=current), conflict=str(conflict))
-            return render(request, "editing/project.html", context, status=409)
-        messages.success(
-            request,
-            _("The role in %(project)s is saved.") % {"project": partner.project.title},
-        )
-        return redirect("edit-projects", municipality.slug)
-    return render(request, "editing/project.html", context)
-
-
-@login_required
-def delete_project(request, slug: str, pk: int):
-    """GET asks for confirmation; POST deletes (softly: staff can restore it)."""
-    municipality, partner = get_editable_project_partner(request, slug, pk)
-    context: dict[str, Any] = {"municipality": municipality, "partner": partner}
-    if request.method == "POST":
-        form = VersionForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise Conflict
-            services.delete(partner, acting_user=request.user, version=form.cleaned_data["version"])
-        except Conflict as conflict:
-            current = ProjectPartner.all_objects.select_related("project").get(pk=partner.pk)
-            context.update(partner=current, conflict=str(conflict))
-            return render(request, "editing/project_delete.html", context, status=409)
-        messages.success(
-            request,
-            _("The participation in %(project)s is deleted. Association staff can restore it.")
-            % {"project": partner.project.title},
-        )
-        return redirect("edit-projects", municipality.slug)
-    return render(request, "editing/project_delete.html", context)
+            context.update(record=joining.stored(record), conflict=str(conflict))
+            return render(request, "editing/joining_delete.html", context, status=409)
+        messages.success(request, joining.says(joining.deleted, joined))
+        return redirect(joining.list_url, municipality.slug)
+    return render(request, "editing/joining_delete.html", context)
 
 
 @login_required

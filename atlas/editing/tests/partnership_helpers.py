@@ -15,6 +15,19 @@ HOSTILE_ATTRIBUTE = '" onmouseover="x'
 RIGHT_TO_LEFT = "\u202eevil\u200f text"
 
 
+def assert_shown_escaped(html: str, text: str, isolated: str = "<bdi>{}</bdi>") -> None:
+    """`text`, one of the hostile texts above, is in `html` escaped, or (right to left)
+    isolated as `isolated` shows."""
+    if text == HOSTILE_SCRIPT:
+        assert "<script>alert(1)" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    elif text == HOSTILE_ATTRIBUTE:
+        assert text not in html
+        assert "&quot; onmouseover=&quot;x" in html
+    else:
+        assert isolated.format(text) in html
+
+
 def make_proposal(proposer: Municipality, partner: Municipality, **fields) -> PartnershipProposal:
     fields.setdefault("kind", Partnership.Kind.FRIENDSHIP)
     return PartnershipProposal.objects.create(proposer=proposer, partner=partner, **fields)

@@ -33,12 +33,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def with_andechs(kamnik_world):
-    """Kamnik and Andechs (Germany): no persona but Kamnik's is on either side."""
-    return pair(kamnik_world["kamnik"], kamnik_world["andechs"])
-
-
-@pytest.fixture
 def visit(with_andechs):
     return make_activity(with_andechs, title="Mayor's visit", kind=Activity.Kind.VISIT)
 

@@ -39,11 +39,6 @@ RESTORE_MATRIX = [
 
 
 @pytest.fixture
-def kamnik(kamnik_world):
-    return kamnik_world["kamnik"]
-
-
-@pytest.fixture
 def coordinator(personas):
     return personas["coordinator"]
 
@@ -220,10 +215,10 @@ def test_the_history_shows_field_names_and_values_as_people_read_them(
         values={"themes": [culture, youth], "office_languages": ["de", "sl"]},
     )
     alliance = make_network("Alliance in the Alps", kind=Network.Kind.ALLIANCE)
-    services.add_membership(
+    services.add_or_restore(
         acting_user=coordinator,
         municipality=kamnik,
-        network=alliance,
+        joined=alliance,
         values={"role": "founder", "start_year": 1997, "end_year": None},
     )
     client.force_login(coordinator)

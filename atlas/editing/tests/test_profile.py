@@ -24,11 +24,6 @@ FREE_TEXT = ["description", "seeking", "contact_name"]
 
 
 @pytest.fixture
-def kamnik(kamnik_world):
-    return kamnik_world["kamnik"]
-
-
-@pytest.fixture
 def themes(db):
     return [make_theme("culture", "Culture"), make_theme("youth", "Youth")]
 
@@ -216,7 +211,9 @@ def test_a_form_without_its_version_is_not_saved(client, personas, kamnik):
     response = client.post(profile_url(kamnik), profile_data(version=None))
 
     assert response.status_code == 200
-    assert "The form is incomplete; open it again." in response.content.decode()
+    assert "This form is incomplete: reload the page and make your change again." in (
+        response.content.decode()
+    )
     assert not Change.objects.exists()
 
 

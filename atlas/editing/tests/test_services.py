@@ -14,15 +14,11 @@ from atlas.directory.models import (
     MunicipalityProfile,
     Network,
     Partnership,
+    ProjectPartner,
 )
 from atlas.editing import services
 from atlas.editing.services import Conflict
-from conftest import make_network, make_theme
-
-
-@pytest.fixture
-def kamnik(kamnik_world):
-    return kamnik_world["kamnik"]
+from conftest import make_network, make_project, make_theme
 
 
 @pytest.fixture
@@ -326,17 +322,17 @@ def test_activity_changes_keep_the_partnerships_last_activity(twinning, ana):
     assert last_activity() == date(2024, 9, 1)
 
 
-# add_membership
+# add_or_restore: a membership in a network, or a participation in a project
 
 
 @pytest.mark.django_db
 def test_adding_a_membership_creates_it_from_the_coordinators_source(kamnik, ana):
     network = make_network("Alliance in the Alps", kind=Network.Kind.ALLIANCE)
 
-    change = services.add_membership(
+    change = services.add_or_restore(
         acting_user=ana,
         municipality=kamnik,
-        network=network,
+        joined=network,
         values={"role": "founder", "start_year": 1997, "end_year": None},
     )
 
@@ -346,26 +342,57 @@ def test_adding_a_membership_creates_it_from_the_coordinators_source(kamnik, ana
 
 
 @pytest.mark.django_db
-def test_adding_a_membership_that_exists_is_refused(kamnik, membership, ana):
-    with pytest.raises(Conflict, match="already a member"):
-        services.add_membership(
-            acting_user=ana,
-            municipality=kamnik,
-            network=membership.network,
-            values={"role": "member", "start_year": None, "end_year": None},
-        )
+def test_adding_a_participation_creates_it(kamnik, ana):
+    project = make_project("Youth exchange in the Alps")
+
+    change = services.add_or_restore(
+        acting_user=ana, municipality=kamnik, joined=project, values={"role": "lead"}
+    )
+
+    partner = ProjectPartner.objects.get(project=project)
+    assert (partner.municipality, partner.role) == (kamnik, "lead")
+    assert change.action == Change.Action.CREATED
 
 
 @pytest.mark.django_db
-def test_adding_a_deleted_membership_restores_it(kamnik, membership, ana):
-    services.delete(membership, acting_user=ana, version=1)
+@pytest.mark.parametrize(
+    ("kind", "values", "refusal"),
+    [
+        ("network", {"role": "member", "start_year": None, "end_year": None}, "already a member"),
+        ("project", {"role": "partner"}, "Kamnik already takes part in Eko tržnica"),
+    ],
+)
+def test_adding_a_membership_or_participation_that_exists_is_refused(
+    kamnik_world, ana, kind, values, refusal
+):
+    with pytest.raises(Conflict, match=refusal):
+        services.add_or_restore(
+            acting_user=ana,
+            municipality=kamnik_world["kamnik"],
+            joined=kamnik_world[kind],
+            values=values,
+        )
+    assert not Change.objects.exists()
 
-    services.add_membership(
-        acting_user=ana,
-        municipality=kamnik,
-        network=membership.network,
-        values={"role": "member", "start_year": None, "end_year": None},
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("model", "kind", "values"),
+    [
+        (Membership, "network", {"role": "member", "start_year": None, "end_year": None}),
+        (ProjectPartner, "project", {"role": "partner"}),
+    ],
+)
+def test_adding_a_deleted_membership_or_participation_restores_it(
+    kamnik_world, ana, model, kind, values
+):
+    kamnik = kamnik_world["kamnik"]
+    record = model.objects.get(municipality=kamnik)
+    services.delete(record, acting_user=ana, version=1)
+
+    services.add_or_restore(
+        acting_user=ana, municipality=kamnik, joined=kamnik_world[kind], values=values
     )
 
-    assert Membership.objects.get().pk == membership.pk
+    assert model.objects.get().pk == record.pk
     assert [c.action for c in Change.objects.order_by("pk")] == ["deleted", "restored"]
