@@ -19,10 +19,11 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from pydantic import BaseModel
 
-from atlas.api.edge import ApiError, Version, error_response, shown
+from atlas.api.edge import ApiError, Version, error_response
 from atlas.api.paging import BadCursor
 from atlas.board.models import Entry
 from atlas.directory.models import DataStamp
+from atlas.lib.parameters import shown
 from atlas.maps.data import weak_etag
 
 logger = logging.getLogger(__name__)

@@ -25,8 +25,6 @@ ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
 ALLOWED_HEADERS = "Accept, Accept-Language, If-Modified-Since, If-None-Match"
 EXPOSED_HEADERS = "ETag, Last-Modified, Link, Retry-After"
 PREFLIGHT_MAX_AGE = 24 * 60 * 60
-# Longer parameter names are not ours: say so without echoing a huge or hostile one.
-SHOWN_NAME_LENGTH = 40
 
 
 class ApiError(Exception):
@@ -54,10 +52,6 @@ def error_response(status: int, errors: list[tuple[str | None, str]]) -> JsonRes
         content_type="application/json; charset=utf-8",
         json_dumps_params={"ensure_ascii": False},
     )
-
-
-def shown(name: str) -> str:
-    return name if len(name) <= SHOWN_NAME_LENGTH else name[:SHOWN_NAME_LENGTH] + "…"
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from atlas.directory.forms import EARLIEST_YEAR, LATEST_YEAR
+
 COUNTRY_PATTERN = r"^[A-Za-z]{2}$"
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
-EARLIEST_YEAR, LATEST_YEAR = 800, 2100  # as the map's and the exports' filters
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
 
 MunicipalityKind = Literal["municipality", "city_part", "other"]

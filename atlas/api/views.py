@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from django import forms
-from django.db.models import Count, F, Manager, Prefetch, Q, QuerySet
+from django.db.models import Count, Manager, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import get_conditional_response
@@ -109,6 +109,17 @@ def one(queryset: Manager | QuerySet, parameter: str, message: str, **lookup: An
     return found
 
 
+def municipality_named(slug: str) -> Municipality:
+    """The municipality a `municipality` filter names; 400 when there is none."""
+    message = _("There is no municipality with this slug.")
+    return one(Municipality.objects, "municipality", message, slug=slug)
+
+
+def network_named(slug: str, parameter: str = "network") -> Network:
+    """The network a filter names; 400 when there is none."""
+    return one(Network.objects, parameter, _("There is no such network."), slug=slug)
+
+
 def record(queryset: QuerySet, parameter: str, message: str, **lookup: Any) -> Any:
     """The record an address names; 404 when there is none."""
     found = queryset.filter(**lookup).first()
@@ -197,9 +208,7 @@ def municipalities(request: HttpRequest, params: Query[schemas.MunicipalityParam
     form = valid(MunicipalityExportForm, country=params.country, kind=params.kind)
     places = form.filter(Municipality.objects.all())
     if params.network:
-        network = one(
-            Network.objects, "network", _("There is no such network."), slug=params.network
-        )
+        network = network_named(params.network)
         places = places.filter(
             pk__in=Membership.objects.filter(network=network).values("municipality")
         )
@@ -343,29 +352,11 @@ def suggestions(
 def partnerships(request: HttpRequest, params: Query[schemas.PartnershipParams]):
     """Every partnership between two municipalities, by id: the same ones, with the same
     filters, as the site's list of partnerships, the map and the exports."""
-    form = valid(
-        PartnershipExportForm,
-        country=params.country,
-        kind=params.kind,
-        status=params.status,
-        theme=params.theme,
-        since=params.since,
-        until=params.until,
-    )
-    found = form.filter(Partnership.objects.all())
+    filters = params.model_dump(include=set(PartnershipExportForm.base_fields))
+    form = valid(PartnershipExportForm, **filters)
+    found = Partnership.objects.matching(**form.cleaned_data, scope=params.scope or "")
     if params.municipality:
-        place = one(
-            Municipality.objects,
-            "municipality",
-            _("There is no municipality with this slug."),
-            slug=params.municipality,
-        )
-        found = found.involving(place)
-    same_country = Q(municipality_a__country_id=F("municipality_b__country_id"))
-    if params.scope == "domestic":
-        found = found.filter(same_country)
-    elif params.scope == "international":
-        found = found.exclude(same_country)
+        found = found.involving(municipality_named(params.municipality))
     context = Context(request)
     page = keyset_page(
         request,
@@ -430,7 +421,7 @@ def networks(request: HttpRequest, params: Query[schemas.NetworkParams]):
     if params.country:
         found = found.filter(countries=params.country.upper())
     if params.parent:
-        parent = one(Network.objects, "parent", _("There is no such network."), slug=params.parent)
+        parent = network_named(params.parent, "parent")
         found = found.filter(parent=parent)
     if params.top_level is not None:
         found = found.filter(parent__isnull=params.top_level)
@@ -495,12 +486,7 @@ def memberships(request: HttpRequest, params: Query[schemas.MembershipParams]):
     form = valid(MembershipExportForm, network=params.network, country=params.country)
     found = form.filter(Membership.objects.all())
     if params.municipality:
-        place = one(
-            Municipality.objects,
-            "municipality",
-            _("There is no municipality with this slug."),
-            slug=params.municipality,
-        )
+        place = municipality_named(params.municipality)
         found = found.filter(municipality=place)
     if params.role:
         found = found.filter(role=params.role)
@@ -567,18 +553,11 @@ def projects(request: HttpRequest, params: Query[schemas.ProjectParams]):
         )
         found = found.filter(programme=programme)
     if params.network:
-        network = one(
-            Network.objects, "network", _("There is no such network."), slug=params.network
-        )
+        network = network_named(params.network)
         taking_part = ProjectPartner.objects.filter(network=network).values("project")
         found = found.filter(Q(funded_by=network) | Q(pk__in=taking_part))
     if params.municipality:
-        place = one(
-            Municipality.objects,
-            "municipality",
-            _("There is no municipality with this slug."),
-            slug=params.municipality,
-        )
+        place = municipality_named(params.municipality)
         found = found.filter(
             pk__in=ProjectPartner.objects.filter(municipality=place).values("project")
         )

@@ -25,6 +25,44 @@ class SearchForm(forms.Form):
         return query
 
 
+# Partnerships with a start year: the earliest claimed twinnings are medieval.
+EARLIEST_YEAR, LATEST_YEAR = 800, 2100
+
+
+class KindField(forms.ChoiceField):
+    """A partnership filter's kind, or any."""
+
+    def __init__(self, **kwargs):
+        choices = [("", _("All kinds")), *Partnership.Kind.choices]
+        super().__init__(label=_("Kind"), choices=choices, required=False, **kwargs)
+
+
+class StatusField(forms.ChoiceField):
+    """A partnership filter's status, or any."""
+
+    def __init__(self, **kwargs):
+        choices = [("", _("Any status")), *Partnership.Status.choices]
+        super().__init__(label=_("Status"), choices=choices, required=False, **kwargs)
+
+
+class YearField(forms.IntegerField):
+    """One end of a partnership filter's period of start years."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=EARLIEST_YEAR, max_value=LATEST_YEAR, required=False, **kwargs)
+
+
+class PeriodForm(forms.Form):
+    """A filter with `since` and `until` years, whose end may not come before its start."""
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since is not None and until is not None and since > until:
+            self.add_error("until", _("The end of the period comes before its start."))
+        return data
+
+
 class CountryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Country) -> str:
         return obj.name
@@ -38,14 +76,8 @@ class PartnershipFilterForm(forms.Form):
         empty_label=_("All countries"),
         to_field_name="code",
     )
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All kinds")), *Partnership.Kind.choices], required=False
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[("", _("Any status")), *Partnership.Status.choices],
-        required=False,
-    )
+    kind = KindField()
+    status = StatusField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,13 +90,8 @@ class PartnershipFilterForm(forms.Form):
 
     def filter(self, partnerships):
         data = self.cleaned_data
-        if data.get("country"):
-            partnerships = partnerships.in_country(data["country"].code)
-        if data.get("kind"):
-            partnerships = partnerships.filter(kind=data["kind"])
-        if data.get("status"):
-            partnerships = partnerships.filter(status=data["status"])
-        return partnerships
+        country = data["country"].code if data["country"] else ""
+        return partnerships.matching(country=country, kind=data["kind"], status=data["status"])
 
 
 class NetworkFilterForm(forms.Form):

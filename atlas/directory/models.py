@@ -294,6 +294,39 @@ class PartnershipQuerySet(models.QuerySet):
             "municipality_a__country", "municipality_b__country"
         ).prefetch_related("sources", "themes")
 
+    def matching(
+        self,
+        *,
+        country: str = "",
+        kind: str = "",
+        status: str = "",
+        theme: str = "",
+        since: int | None = None,
+        until: int | None = None,
+        scope: str = "",
+    ) -> PartnershipQuerySet:
+        """The partnerships the site's filters choose: the list, the map, the exports and
+        the API. An empty value does not filter. `since` and `until` bound the start year,
+        so a partnership whose start is unknown drops out once either is given. `scope` is
+        "domestic" (both partners in one country) or "international"."""
+        found = self.in_country(country) if country else self
+        if kind:
+            found = found.filter(kind=kind)
+        if status:
+            found = found.filter(status=status)
+        if theme:
+            found = found.filter(themes__slug=theme)
+        if since is not None:
+            found = found.filter(start_year__gte=since)
+        if until is not None:
+            found = found.filter(start_year__lte=until)
+        same_country = Q(municipality_a__country_id=F("municipality_b__country_id"))
+        if scope == "domestic":
+            found = found.filter(same_country)
+        elif scope == "international":
+            found = found.exclude(same_country)
+        return found
+
 
 class Partnership(Editable):
     """A lasting relationship between two municipalities: a twinning, a friendship, a

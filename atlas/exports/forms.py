@@ -8,11 +8,9 @@ from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from atlas.directory.models import Municipality, Network, Partnership, Theme
-from atlas.maps.forms import EARLIEST_YEAR, LATEST_YEAR
-
-# Longer names are not ours: say so without echoing a huge or hostile parameter.
-SHOWN_NAME_LENGTH = 40
+from atlas.directory.forms import KindField, PeriodForm, StatusField, YearField
+from atlas.directory.models import Municipality, Network, Theme
+from atlas.lib.parameters import ParameterForm
 
 
 class CountryField(forms.CharField):
@@ -29,19 +27,8 @@ class CountryField(forms.CharField):
         return super().to_python(value).upper()
 
 
-class ExportForm(forms.Form):
+class ExportForm(ParameterForm):
     """The parameters of one export: its filters and nothing else."""
-
-    def __init__(self, data, *args, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        self.unknown = sorted(set(data) - set(self.fields))
-
-    def clean(self):
-        data = super().clean()
-        for name in self.unknown:
-            shown = name if len(name) <= SHOWN_NAME_LENGTH else name[:SHOWN_NAME_LENGTH] + "…"
-            self.add_error(None, _("Unknown parameter: %(name)s") % {"name": shown})
-        return data
 
     def key(self) -> str:
         """The filters that are set, in a canonical form for the ETag."""
@@ -68,23 +55,13 @@ class MunicipalityExportForm(ExportForm):
         return queryset
 
 
-class PartnershipExportForm(ExportForm):
+class PartnershipExportForm(PeriodForm, ExportForm):
     country = CountryField()
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All kinds")), *Partnership.Kind.choices], required=False
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[("", _("Any status")), *Partnership.Status.choices],
-        required=False,
-    )
+    kind = KindField()
+    status = StatusField()
     theme = forms.SlugField(label=_("Area of cooperation"), max_length=40, required=False)
-    since = forms.IntegerField(
-        label=_("Since (year)"), min_value=EARLIEST_YEAR, max_value=LATEST_YEAR, required=False
-    )
-    until = forms.IntegerField(
-        label=_("Until (year)"), min_value=EARLIEST_YEAR, max_value=LATEST_YEAR, required=False
-    )
+    since = YearField(label=_("Since (year)"))
+    until = YearField(label=_("Until (year)"))
 
     def clean_theme(self) -> str:
         slug = self.cleaned_data["theme"]
@@ -92,28 +69,8 @@ class PartnershipExportForm(ExportForm):
             raise forms.ValidationError(_("There is no such area of cooperation."))
         return slug
 
-    def clean(self):
-        data = super().clean()
-        since, until = data.get("since"), data.get("until")
-        if since is not None and until is not None and since > until:
-            self.add_error("until", _("The end of the period comes before its start."))
-        return data
-
     def filter(self, queryset):
-        data = self.cleaned_data
-        if data["country"]:
-            queryset = queryset.in_country(data["country"])
-        if data["kind"]:
-            queryset = queryset.filter(kind=data["kind"])
-        if data["status"]:
-            queryset = queryset.filter(status=data["status"])
-        if data["theme"]:
-            queryset = queryset.filter(themes__slug=data["theme"])
-        if data["since"] is not None:
-            queryset = queryset.filter(start_year__gte=data["since"])
-        if data["until"] is not None:
-            queryset = queryset.filter(start_year__lte=data["until"])
-        return queryset
+        return queryset.matching(**self.cleaned_data)
 
 
 class NetworkExportForm(ExportForm):

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F, Q
+from django.db.models import Q
 
 from atlas.directory.models import DataStamp, Municipality, Partnership, PartnershipQuerySet
 from atlas.lib.text import fold
@@ -71,26 +71,14 @@ class MapFilter:
 
     def partnerships(self) -> PartnershipQuerySet:
         """The partnerships that count under these filters (place filters aside)."""
-        partnerships = Partnership.objects.order_by()
-        if self.kind:
-            partnerships = partnerships.filter(kind=self.kind)
-        if self.status:
-            partnerships = partnerships.filter(status=self.status)
-        if self.theme:
-            partnerships = partnerships.filter(themes__slug=self.theme)
-        if self.since is not None:
-            partnerships = partnerships.filter(start_year__gte=self.since)
-        if self.until is not None:
-            partnerships = partnerships.filter(start_year__lte=self.until)
-        if self.scope == "domestic":
-            partnerships = partnerships.filter(
-                municipality_a__country_id=F("municipality_b__country_id")
-            )
-        elif self.scope == "international":
-            partnerships = partnerships.exclude(
-                municipality_a__country_id=F("municipality_b__country_id")
-            )
-        return partnerships
+        return Partnership.objects.order_by().matching(
+            kind=self.kind,
+            status=self.status,
+            theme=self.theme,
+            since=self.since,
+            until=self.until,
+            scope=self.scope,
+        )
 
 
 class Place(NamedTuple):

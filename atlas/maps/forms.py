@@ -6,12 +6,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
 
-from atlas.directory.models import Country, Municipality, Network, Partnership, Theme
+from atlas.directory.forms import KindField, PeriodForm, StatusField, YearField
+from atlas.directory.models import Country, Municipality, Network, Theme
+from atlas.lib.parameters import ParameterForm
 from atlas.lib.text import fold
 from atlas.maps.data import MapFilter
-
-# Partnerships with a start year: the earliest claimed twinnings are medieval.
-EARLIEST_YEAR, LATEST_YEAR = 800, 2100
 
 
 def country_choices() -> list[tuple[str, str | Promise]]:
@@ -54,31 +53,19 @@ class LazyChoices(BaseChoiceIterator):
         return iter(self.loaded)
 
 
-class MapFilterForm(forms.Form):
+class MapFilterForm(PeriodForm):
     """What the map shows."""
 
     country = forms.ChoiceField(label=_("Country"), required=False)
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All kinds")), *Partnership.Kind.choices], required=False
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[("", _("Any status")), *Partnership.Status.choices],
-        required=False,
-    )
+    kind = KindField()
+    status = StatusField()
     theme = forms.ChoiceField(label=_("Area of cooperation"), required=False)
-    since = forms.IntegerField(
+    since = YearField(
         label=_("Since (year)"),
-        min_value=EARLIEST_YEAR,
-        max_value=LATEST_YEAR,
-        required=False,
         help_text=_("Partnerships that started in this year or later."),
     )
-    until = forms.IntegerField(
+    until = YearField(
         label=_("Until (year)"),
-        min_value=EARLIEST_YEAR,
-        max_value=LATEST_YEAR,
-        required=False,
         help_text=_("Partnerships that started in this year or earlier."),
     )
     scope = forms.ChoiceField(
@@ -101,13 +88,6 @@ class MapFilterForm(forms.Form):
         ]:
             self.fields[name].choices = LazyChoices(load)
 
-    def clean(self):
-        data = super().clean()
-        since, until = data.get("since"), data.get("until")
-        if since is not None and until is not None and since > until:
-            self.add_error("until", _("The end of the period comes before its start."))
-        return data
-
     def map_filter(self) -> MapFilter:
         """The validated filters; call after `is_valid()`."""
         data = self.cleaned_data
@@ -117,19 +97,8 @@ class MapFilterForm(forms.Form):
 FILTERS = tuple(MapFilterForm.base_fields)
 
 
-class MapDataForm(MapFilterForm):
-    """The data endpoints' parameters: the filters and nothing else, so that a typo is an
-    error instead of a silently unfiltered answer."""
-
-    def __init__(self, data, *args, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        self.unknown = sorted(set(data) - set(self.fields))
-
-    def clean(self):
-        data = super().clean()
-        for name in self.unknown:
-            self.add_error(None, _("Unknown parameter: %(name)s") % {"name": name})
-        return data
+class MapDataForm(ParameterForm, MapFilterForm):
+    """The data endpoints' parameters: the filters and nothing else."""
 
 
 class MapViewForm(MapFilterForm):

@@ -111,6 +111,16 @@ def test_bad_parameters_answer_400_with_the_errors_as_json(client, map_world, qu
 
 
 @pytest.mark.django_db
+def test_an_unknown_parameter_is_named_shortened_as_the_exports_and_the_api_name_it(
+    client, map_world
+):
+    response = client.get(f"{PLACES}?{'x' * 50}=1")
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["__all__"] == [f"Unknown parameter: {'x' * 40}…"]
+
+
+@pytest.mark.django_db
 def test_the_answer_is_gzipped_for_clients_that_accept_it(client, map_world):
     plain = client.get(PLACES)
     zipped = client.get(PLACES, headers={"accept-encoding": "gzip, deflate, br"})
