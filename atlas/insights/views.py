@@ -3,13 +3,13 @@ from datetime import date
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from atlas.directory.views import dataset_build_info
+from atlas.dataset.build_info import dataset_build_info
+from atlas.directory.conditional import data_answer
 from atlas.insights import sections
 from atlas.insights.figures import CountryFigures, Insights, current_insights
 from atlas.insights.revival import (
@@ -23,7 +23,6 @@ from atlas.insights.sections import without
 from atlas.insights.tables import Column, Table
 from atlas.lib.charts import Datum
 from atlas.lib.text import fold
-from atlas.maps.data import weak_etag
 
 REVIVAL_PER_PAGE = 50
 # Bump when a CSV's columns change, so that cached copies are not reused.
@@ -331,18 +330,13 @@ def csv_response(
     request, table: Table, insights: Insights, filename: str, *key
 ) -> HttpResponseBase:
     """The table as a CSV download, with an ETag and Last-Modified from the data stamp: the
-    file changes only when the data (or the language of its names) does."""
-    etag = weak_etag(
-        "insights", CSV_VERSION, filename, get_language(), insights.stamp.isoformat(), *key
-    )
-    last_modified = int(insights.stamp.timestamp())
-    response: HttpResponseBase | None = get_conditional_response(
-        request, etag=etag, last_modified=last_modified
-    )
-    if response is None:
+    file changes only when the data (or the language of its names) does. The stamp the
+    figures were built at is part of the ETag too, should the data change meanwhile."""
+
+    def download() -> HttpResponse:
         response = HttpResponse("".join(table.csv_lines()), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
-    response["Cache-Control"] = "public, no-cache"
-    return response
+        return response
+
+    version = ("insights", CSV_VERSION, filename, get_language(), insights.stamp.isoformat())
+    return data_answer(request, (*version, *key), download)
