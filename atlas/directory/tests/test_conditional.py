@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.test import RequestFactory
 from django.utils.http import http_date
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 PARTS = ("places", 1, "country=SI")
 
 
-def answer(method: str = "get", **headers: str) -> tuple[HttpResponse, list[str]]:
+def answer(method: str = "get", **headers: str) -> tuple[HttpResponseBase, list[str]]:
     """The answer to one request, and whether its body was built."""
     built: list[str] = []
 
