@@ -15,12 +15,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from atlas.jobs.mail import queue_mail
+from atlas.lib.http import absolute
 
 CONFIRMATION_SALT = "atlas.accounts.confirm-email"
-
-
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def confirmation_token(pending: Any) -> str:

@@ -20,10 +20,11 @@ from django.urls import reverse
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
-from atlas.accounts.emails import absolute, send
+from atlas.accounts.emails import send
 from atlas.accounts.models import CoordinatorRole, PendingSignUp, StaffRole
 from atlas.accounts.tasks import deliver_sign_up
 from atlas.directory.models import Membership, Municipality
+from atlas.lib.http import absolute
 
 logger = logging.getLogger(__name__)
 

@@ -22,9 +22,8 @@ from pydantic import BaseModel
 from atlas.api.edge import ApiError, Version, error_response
 from atlas.api.paging import BadCursor
 from atlas.board.models import Entry
-from atlas.directory.models import DataStamp
+from atlas.directory.conditional import data_etag, data_last_modified
 from atlas.lib.parameters import shown
-from atlas.maps.data import weak_etag
 
 logger = logging.getLogger(__name__)
 
@@ -141,12 +140,8 @@ def reads_board(view_func: Callable[..., Any]) -> Callable[..., Any]:
     return view_func
 
 
-def data_version(view_func: Callable[..., Any]) -> tuple[datetime, list[str], bool]:
-    """When the data a view reads changed last, what identifies that state, and whether
-    the answer is under the data's licence. One query; two for the board."""
-    stamp = DataStamp.current()
-    if not getattr(view_func, "reads_board", False):
-        return stamp, [stamp.isoformat()], True
+def board_state() -> tuple[datetime, list[str]]:
+    """When the board's entries changed last, and what identifies their state. One query."""
     board = Entry.objects.aggregate(
         count=Count("pk"),
         versions=Sum("version"),
@@ -157,14 +152,9 @@ def data_version(view_func: Callable[..., Any]) -> tuple[datetime, list[str], bo
     )
     today = localdate()
     midnight = datetime.combine(today, time.min, tzinfo=get_current_timezone())
-    moments = [
-        stamp,
-        midnight,
-        *(board[k] for k in ("changed", "moderated", "published", "closed")),
-    ]
+    moments = [midnight, *(board[k] for k in ("changed", "moderated", "published", "closed"))]
     last_modified = max(moment for moment in moments if moment is not None)
-    parts = [stamp.isoformat(), today.isoformat(), repr(sorted(board.items()))]
-    return last_modified, parts, False
+    return last_modified, [today.isoformat(), repr(sorted(board.items()))]
 
 
 def canonical(values: dict[str, Any]) -> str:
@@ -180,19 +170,22 @@ def canonical(values: dict[str, Any]) -> str:
 
 def conditional(view_func: Callable[..., Any]) -> Callable[..., Any]:
     """Answer 304 when the client has this answer already: after the parameters are
-    valid, before any work. The ETag and Last-Modified come from when the data changed
-    last (`data_version`); the edge puts them on the answer."""
+    valid, before any work. The ETag and Last-Modified are the site's data answers' own
+    (`atlas.directory.conditional`), with the board's state for the board; the edge puts
+    them on the answer. (A Ninja operation returns data, not a response, so this applies
+    Django's rule itself rather than through `condition`.)"""
 
     @wraps(view_func)
     def answer(request: HttpRequest, **values: Any) -> Any:
-        changed, parts, licensed = data_version(view_func)
-        etag = weak_etag(
-            "api",
-            FORMAT_VERSION,
-            request.build_absolute_uri(request.path),
-            *parts,
-            canonical(values),
-        )
+        licensed = not getattr(view_func, "reads_board", False)
+        address = request.build_absolute_uri(request.path)
+        parts = ["api", FORMAT_VERSION, address, canonical(values)]
+        changed = data_last_modified(request)
+        if not licensed:
+            board_changed, board_parts = board_state()
+            changed = max(changed, board_changed)
+            parts += board_parts
+        etag = data_etag(request, *parts)
         request.api_version = Version(etag, changed, licensed)  # type: ignore[attr-defined]
         not_modified = get_conditional_response(
             request, etag=etag, last_modified=int(changed.timestamp())

@@ -16,7 +16,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
-from atlas.exports.views import licence_link
+from atlas.exports.licence import licence_link
 from atlas.lib.client_ip import client_ip
 from atlas.lib.ratelimit import RateLimit
 

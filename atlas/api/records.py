@@ -24,7 +24,7 @@ from atlas.directory.models import (
     ProjectPartner,
     Source,
 )
-from atlas.exports.datasets import LICENCE, LICENCE_URL
+from atlas.exports.licence import LICENCE, LICENCE_URL
 
 # A value no slug or id has, put in an address once and replaced for each record: one
 # `reverse` per kind of address instead of one per record.

@@ -12,8 +12,9 @@ from django import forms
 from django.db.models import Count, Manager, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve, reverse
-from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import etag
 from ninja import Path, Query
 
 from atlas.api import schemas
@@ -36,15 +37,14 @@ from atlas.directory.models import (
     Source,
     Theme,
 )
-from atlas.directory.search import Tier, find
-from atlas.directory.views import OTHER_RESULTS
+from atlas.directory.search import OTHER_RESULTS, Tier, find
 from atlas.exports.forms import (
     MembershipExportForm,
     MunicipalityExportForm,
     NetworkExportForm,
     PartnershipExportForm,
 )
-from atlas.maps.data import weak_etag
+from atlas.lib.http import weak_etag
 from atlas.matchmaking.forms import WeightsForm
 from atlas.matchmaking.suggest import FACTORS, current_snapshot, suggestions_page
 
@@ -707,16 +707,15 @@ def openapi_body() -> bytes:
     return json.dumps(api.get_openapi_schema(), ensure_ascii=False).encode()
 
 
+def openapi_etag(request: HttpRequest) -> str:
+    return weak_etag("openapi", hashlib.sha256(openapi_body()).hexdigest())
+
+
+@cache_control(public=True, no_cache=True)
+@etag(openapi_etag)
 def openapi(request: HttpRequest) -> HttpResponseBase:
     """The OpenAPI 3.1 schema of the API (/api/v1/openapi.json)."""
-    body = openapi_body()
-    etag = weak_etag("openapi", hashlib.sha256(body).hexdigest())
-    response = get_conditional_response(request, etag=etag) or HttpResponse(
-        body, content_type="application/json"
-    )
-    response["ETag"] = etag
-    response["Cache-Control"] = "public, no-cache"
-    return response
+    return HttpResponse(openapi_body(), content_type="application/json")
 
 
 def unknown_address(request: HttpRequest, rest: str = "") -> HttpResponseBase:

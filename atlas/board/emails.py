@@ -3,7 +3,7 @@ templates/board/email/ in the language active when it is queued (atlas/jobs/mail
 
 They come from DEFAULT_FROM_EMAIL, with no Reply-To: a mail about a message links to the
 conversation page, so that nobody learns the other side's address. Links are built on
-SITE_URL (see atlas/accounts/emails.py)."""
+SITE_URL (see atlas/lib/http.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from atlas.accounts.emails import absolute
 from atlas.jobs.mail import queue_mail
 
 
@@ -23,6 +22,3 @@ def send(template: str, recipients: Iterable[str], context: dict[str, Any]) -> N
     subject = " ".join(render_to_string(f"board/email/{template}_subject.txt", context).split())
     body = render_to_string(f"board/email/{template}.txt", context)
     queue_mail(subject, body, recipients)
-
-
-__all__ = ["absolute", "send"]

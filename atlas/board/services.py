@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from atlas.accounts.models import coordinator_emails
 from atlas.accounts.services import deciders_of
-from atlas.board.emails import absolute, send
+from atlas.board.emails import send
 from atlas.board.models import Conversation, Entry, Message, Report, SavedSearch, SentAlert
 from atlas.directory.models import Country, Municipality, Theme
+from atlas.lib.http import absolute
 
 logger = logging.getLogger(__name__)
 

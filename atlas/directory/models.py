@@ -3,11 +3,9 @@ cooperate in, the projects that come out of them, and where every fact comes fro
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -23,7 +21,6 @@ from django_countries import countries as country_names
 
 LANGUAGE_CODES = ("en", "sl", "sk", "cs", "de")
 COORDINATORS_SOURCE = "atlas-coordinators"
-T = TypeVar("T")
 
 
 class Source(models.Model):
@@ -1167,24 +1164,3 @@ class DataStamp(models.Model):
         changed_at = now()
         cls.objects.update_or_create(pk=1, defaults={"changed_at": changed_at})
         return changed_at
-
-
-class BuiltFromData(Generic[T]):
-    """A value built from the public data and kept in this process until the data changes
-    (the search index, the matchmaking snapshot). Each use costs one cheap query to compare
-    the data stamp; the first use after a change builds it again, once, under a lock."""
-
-    def __init__(self, build: Callable[[datetime], T]) -> None:
-        self._build = build
-        self._built: tuple[datetime, T] | None = None
-        self._lock = threading.Lock()
-
-    def get(self) -> T:
-        stamp = DataStamp.current()
-        built = self._built
-        if built is None or built[0] != stamp:
-            with self._lock:
-                built = self._built
-                if built is None or built[0] != stamp:
-                    built = self._built = (stamp, self._build(stamp))
-        return built[1]

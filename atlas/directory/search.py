@@ -25,18 +25,20 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from atlas.directory.models import (
-    BuiltFromData,
     Municipality,
     MunicipalityName,
     Network,
     Partnership,
     Project,
 )
+from atlas.directory.process_cache import BuiltFromData
 from atlas.lib.matching import search_key, strip_qualifiers, typo_budget, words_match
 
 # Beyond this many municipalities a search stops collecting: nobody pages through more, and
 # the page says to narrow the search down.
 MAX_RESULTS = 1000
+# Networks and projects shown beside the municipalities (the search page, the API).
+OTHER_RESULTS = 20
 # Typo matching runs only when the other kinds of match found fewer than this many places
 # (the autocomplete shows as many), so that a good query is not padded with near misses.
 FUZZY_WHEN_FEWER = 8

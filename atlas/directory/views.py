@@ -1,22 +1,18 @@
-import json
 from collections import Counter
-from functools import lru_cache
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from atlas.accounts.access import annotate_visitor_rights
+from atlas.dataset.build_info import dataset_build_info
 from atlas.directory.forms import NetworkFilterForm, PartnershipFilterForm, SearchForm
 from atlas.directory.maps import partner_map_svg
 from atlas.directory.models import (
-    BuiltFromData,
     Country,
     Membership,
     Municipality,
@@ -26,7 +22,8 @@ from atlas.directory.models import (
     ProjectPartner,
     Source,
 )
-from atlas.directory.search import PlaceResult, find
+from atlas.directory.process_cache import BuiltFromData
+from atlas.directory.search import OTHER_RESULTS, PlaceResult, find
 from atlas.lib.text import fold
 
 FOCUS_COUNTRIES = ("SI", "SK", "CZ")
@@ -36,8 +33,7 @@ MUNICIPALITY_COUNT = Count(
 )
 
 RESULTS_PER_PAGE = 25
-# Networks and projects shown on the results page; the autocomplete shows eight results.
-OTHER_RESULTS = 20
+# The autocomplete shows eight results.
 SUGGESTIONS = 8
 
 
@@ -331,14 +327,3 @@ def about_data(request):
         "build": dataset_build_info(),
     }
     return render(request, "directory/about_data.html", context)
-
-
-@lru_cache(maxsize=1)
-def dataset_build_info() -> dict:
-    """What `build_dataset` wrote about the dataset in data/build.json, if anything."""
-    try:
-        info = json.loads((settings.DATASET_DIR / "build.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    info["built_at"] = parse_datetime(info.get("built_at") or "")
-    return info

@@ -31,12 +31,12 @@ from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
 from atlas.accounts.access import can_edit
-from atlas.accounts.emails import absolute
 from atlas.accounts.models import CoordinatorRole, StaffRole, coordinator_emails
 from atlas.directory.models import Municipality, Partnership, PartnershipProposal, Source
 from atlas.editing import services
 from atlas.editing.history import field_changes
 from atlas.jobs.mail import queue_mail
+from atlas.lib.http import absolute
 
 logger = logging.getLogger(__name__)
 

@@ -16,16 +16,12 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from atlas.directory.models import Membership, Municipality, Network, Partnership, Source
+from atlas.exports.licence import LICENCE, LICENCE_URL
 
 # Bump when columns or the format change, so ETags change with them.
 FORMAT_VERSION = 1
 CHUNK_SIZE = 2000
 FORMATS = ("csv", "geojson")
-
-# Every file mixes records derived from Wikipedia's lists of twin towns (CC BY-SA 4.0),
-# so each is shared under CC BY-SA 4.0 as a whole; see data/LICENSES.md.
-LICENCE = "CC BY-SA 4.0"
-LICENCE_URL = "https://creativecommons.org/licenses/by-sa/4.0/"
 
 
 @dataclass(frozen=True)

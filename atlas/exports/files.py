@@ -16,7 +16,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.timezone import now
 
 from atlas.directory.models import DataStamp
-from atlas.exports.datasets import DATASETS, FORMATS, LICENCE, LICENCE_URL, chunks
+from atlas.exports.datasets import DATASETS, FORMATS, chunks
+from atlas.exports.licence import LICENCE, LICENCE_URL
 
 MANIFEST = "manifest.json"
 

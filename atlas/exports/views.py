@@ -1,23 +1,15 @@
-from django.http import (
-    FileResponse,
-    Http404,
-    HttpResponseBase,
-    JsonResponse,
-    StreamingHttpResponse,
-)
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from atlas.directory.models import DataStamp
-from atlas.exports.datasets import DATASETS, FORMAT_VERSION, FORMATS, LICENCE_URL, chunks
+from atlas.directory.conditional import data_answer
+from atlas.exports.datasets import DATASETS, FORMAT_VERSION, FORMATS, chunks
 from atlas.exports.files import export_root, file_names, read_manifest
 from atlas.exports.forms import FORMS
-from atlas.maps.data import weak_etag
+from atlas.exports.licence import licence_link
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json"}
 LABELS = {
@@ -26,12 +18,6 @@ LABELS = {
     "networks": gettext_lazy("Networks"),
     "memberships": gettext_lazy("Memberships"),
 }
-
-
-def licence_link(request) -> str:
-    """The Link header value: the licence, and the page that explains the files."""
-    page = request.build_absolute_uri(reverse("downloads"))
-    return f'<{LICENCE_URL}>; rel="license", <{page}>; rel="describedby"'
 
 
 @require_safe
@@ -47,13 +33,8 @@ def export(request, name: str, fmt: str):
             },
             status=400,
         )
-    stamp = DataStamp.current()
-    etag = weak_etag("export", FORMAT_VERSION, name, fmt, stamp.isoformat(), form.key())
-    last_modified = int(stamp.timestamp())
-    response: HttpResponseBase | None = get_conditional_response(
-        request, etag=etag, last_modified=last_modified
-    )
-    if response is None:
+
+    def stream() -> StreamingHttpResponse:
         attribution = dataset.attribution() if fmt == "geojson" else ""
         rows = dataset.rows(form.filter(dataset.queryset()))
         response = StreamingHttpResponse(
@@ -61,10 +42,10 @@ def export(request, name: str, fmt: str):
             content_type=CONTENT_TYPES[fmt],
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
+        return response
+
+    response = data_answer(request, ("export", FORMAT_VERSION, name, fmt, form.key()), stream)
     response["Link"] = licence_link(request)
-    response["Cache-Control"] = "public, no-cache"
     return response
 
 

@@ -17,7 +17,6 @@ from django.db.models.functions import ExtractYear
 
 from atlas.directory.models import (
     Activity,
-    BuiltFromData,
     Change,
     Country,
     Membership,
@@ -26,6 +25,7 @@ from atlas.directory.models import (
     Partnership,
     Source,
 )
+from atlas.directory.process_cache import BuiltFromData
 from atlas.lib import network as graph
 
 # How many entries the network lists keep; the pages show fewer.

@@ -2,13 +2,12 @@ from datetime import date
 
 from django.http import Http404, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from atlas.directory.views import dataset_build_info
+from atlas.dataset.build_info import dataset_build_info
+from atlas.directory.conditional import data_answer
 from atlas.insights.pages import country as country_page
 from atlas.insights.pages import coverage as coverage_page
 from atlas.insights.pages import network as network_page
@@ -17,7 +16,6 @@ from atlas.insights.pages import revival as revival_page
 from atlas.insights.pages.downloads import COUNTRY_TABLES, TABLES
 from atlas.insights.snapshot import CountryFigures, Insights, current_insights
 from atlas.insights.tables import Table
-from atlas.maps.data import weak_etag
 
 # Bump when a CSV's columns change, so that cached copies are not reused.
 CSV_VERSION = 1
@@ -127,18 +125,13 @@ def csv_response(
     request, table: Table, insights: Insights, filename: str, *key
 ) -> HttpResponseBase:
     """The table as a CSV download, with an ETag and Last-Modified from the data stamp: the
-    file changes only when the data (or the language of its names) does."""
-    etag = weak_etag(
-        "insights", CSV_VERSION, filename, get_language(), insights.stamp.isoformat(), *key
-    )
-    last_modified = int(insights.stamp.timestamp())
-    response: HttpResponseBase | None = get_conditional_response(
-        request, etag=etag, last_modified=last_modified
-    )
-    if response is None:
+    file changes only when the data (or the language of its names) does. The stamp the
+    figures were built at is part of the ETag too, should the data change meanwhile."""
+
+    def download() -> HttpResponse:
         response = HttpResponse("".join(table.csv_lines()), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
-    response["Cache-Control"] = "public, no-cache"
-    return response
+        return response
+
+    version = ("insights", CSV_VERSION, filename, get_language(), insights.stamp.isoformat())
+    return data_answer(request, (*version, *key), download)

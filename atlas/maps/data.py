@@ -7,7 +7,6 @@ list beside the map shows exactly what the map draws."""
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, fields
@@ -21,7 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 
-from atlas.directory.models import DataStamp, Municipality, Partnership, PartnershipQuerySet
+from atlas.directory.models import Municipality, Partnership, PartnershipQuerySet
 from atlas.lib.text import fold
 
 # Bump when the JSON format changes, so caches and browsers drop the old answers.
@@ -201,60 +200,56 @@ def town_payload(town: Municipality, selection: MapFilter) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Encoded:
-    """A JSON answer serialized once, in plain and gzipped form, with its validators."""
+    """A JSON answer serialized once, in plain and gzipped form."""
 
     body: bytes
     gzipped: bytes
-    etag: str
-    last_modified: datetime
 
 
-def encode(payload: Any, etag: str, last_modified: datetime) -> Encoded:
+def encode(payload: Any) -> Encoded:
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-    return Encoded(body, gzip.compress(body, compresslevel=6, mtime=0), etag, last_modified)
+    return Encoded(body, gzip.compress(body, compresslevel=6, mtime=0))
 
 
-def weak_etag(*parts: object) -> str:
-    """A weak ETag: the same for the plain and the gzipped body, as weak comparison allows.
+def cache_key(kind: str, key: str, stamp: datetime) -> str:
+    """Where an answer is cached: its kind and filters, for the data as it was at `stamp`.
 
-    >>> weak_etag("places", 1) == weak_etag("places", 1) != weak_etag("places", 2)
-    True
+    >>> cache_key("places", "country=SI", datetime(2024, 5, 1, 12))
+    'maps:places:2:2024-05-01T12:00:00:country=SI'
     """
-    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:24]
-    return f'W/"{digest}"'
+    return f"maps:{kind}:{FORMAT_VERSION}:{stamp.isoformat()}:{key}"
 
 
-def data_version(kind: str, key: str) -> tuple[str, datetime]:
-    """The ETag and Last-Modified of a data answer, from the data stamp: cheap enough to
-    answer a conditional request before building anything."""
-    stamp = DataStamp.current()
-    return weak_etag(kind, FORMAT_VERSION, stamp.isoformat(), key), stamp
-
-
-def cached_places(selection: MapFilter, etag: str, stamp: datetime) -> Encoded:
+def cached_places(selection: MapFilter, stamp: datetime) -> Encoded:
     """The places answer for these filters, built once per data version."""
-    encoded = cache.get(f"maps:places:{etag}")
+    encoded = cache.get(cache_key("places", selection.key(), stamp))
     if encoded is None:
-        encoded = build_places(selection, etag, stamp)[1]
+        encoded = build_places(selection, stamp)[1]
     return encoded
 
 
-def cached_place_list(selection: MapFilter, etag: str, stamp: datetime) -> list[Place]:
+def cached_place_list(selection: MapFilter, stamp: datetime) -> list[Place]:
     """The places for the page's list, most partnerships first, then by name: cached beside
     the JSON answer for the same filters."""
-    found = cache.get(f"maps:place-list:{etag}")
+    found = cache.get(cache_key("place-list", selection.key(), stamp))
     if found is None:
-        found = build_places(selection, etag, stamp)[0]
+        found = build_places(selection, stamp)[0]
     return found
 
 
-def build_places(selection: MapFilter, etag: str, stamp: datetime) -> tuple[list[Place], Encoded]:
+def build_places(selection: MapFilter, stamp: datetime) -> tuple[list[Place], Encoded]:
     """Query the places once and cache both forms: the JSON answer (whose warm path must
     not pay for unpickling rows) and the rows for the page's list."""
     found = places(selection)
-    encoded = encode(places_payload(found, selection), etag, stamp)
+    encoded = encode(places_payload(found, selection))
     ordered = sorted(found, key=lambda place: (-place.partners, place.name, place.id))
-    cache.set_many({f"maps:places:{etag}": encoded, f"maps:place-list:{etag}": ordered}, None)
+    cache.set_many(
+        {
+            cache_key("places", selection.key(), stamp): encoded,
+            cache_key("place-list", selection.key(), stamp): ordered,
+        },
+        None,
+    )
     return ordered, encoded
 
 
@@ -274,9 +269,9 @@ def basemap(path: Path, modified: float) -> Encoded:
         rings = [ring for ring in (delta_ring(ring) for ring in country["rings"]) if ring]
         if rings:
             encoded_countries.append(rings)
-    payload = {"version": FORMAT_VERSION, "scale": BASEMAP_SCALE, "countries": encoded_countries}
-    version = datetime.fromtimestamp(int(modified)).astimezone()
-    return encode(payload, weak_etag("basemap", FORMAT_VERSION, modified), version)
+    return encode(
+        {"version": FORMAT_VERSION, "scale": BASEMAP_SCALE, "countries": encoded_countries}
+    )
 
 
 def delta_ring(ring: list[list[float]]) -> list[int]:
@@ -305,3 +300,11 @@ def delta_ring(ring: list[list[float]]) -> list[int]:
 
 def basemap_file() -> Path:
     return settings.DATASET_DIR / "basemap.json.gz"
+
+
+def basemap_modified() -> float:
+    """When the basemap file changed (0 when there is none): its version."""
+    try:
+        return basemap_file().stat().st_mtime
+    except OSError:
+        return 0.0

@@ -1,24 +1,26 @@
 import re
-from collections.abc import Callable
+from datetime import datetime
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import condition, require_safe
 from django_countries import countries as country_names
 
-from atlas.directory.models import Municipality
+from atlas.directory.conditional import data_answer, data_last_modified
+from atlas.directory.models import DataStamp, Municipality
+from atlas.lib.http import weak_etag
 from atlas.maps.data import (
+    FORMAT_VERSION,
     Encoded,
     basemap,
     basemap_file,
+    basemap_modified,
+    cache_key,
     cached_place_list,
     cached_places,
-    data_version,
     encode,
     links,
     town_payload,
@@ -40,8 +42,7 @@ def map_page(request):
         if town:
             context["links"] = links(town, selection)
         else:
-            etag, stamp = data_version("places", selection.key())
-            found = cached_place_list(selection, etag, stamp)
+            found = cached_place_list(selection, DataStamp.current())
             page = Paginator(found, PLACES_PER_PAGE).get_page(request.GET.get("page"))
             slugs = dict(
                 Municipality.objects.filter(pk__in=[place.id for place in page]).values_list(
@@ -63,25 +64,18 @@ def data_errors(form) -> JsonResponse:
     )
 
 
-def data_answer(
-    request: HttpRequest, etag: str, stamp, build: Callable[[], Encoded]
-) -> HttpResponse:
-    """A JSON data answer: 304 when the client has this version, else the cached body,
-    gzipped when the client accepts it, with the validators for the next request."""
-    last_modified = int(stamp.timestamp())
-    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if response is None:
-        encoded = build()
-        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
-            response = HttpResponse(encoded.gzipped, content_type="application/json")
-            response["Content-Encoding"] = "gzip"
-        else:
-            response = HttpResponse(encoded.body, content_type="application/json")
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
+def json_body(request: HttpRequest, encoded: Encoded) -> HttpResponse:
+    """The answer's body, gzipped when the client accepts it."""
+    if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(encoded.gzipped, content_type="application/json")
+        response["Content-Encoding"] = "gzip"
+        return response
+    return HttpResponse(encoded.body, content_type="application/json")
+
+
+def by_encoding(response: HttpResponseBase) -> HttpResponseBase:
+    """A data answer (or its 304) differs by the client's Accept-Encoding."""
     response["Vary"] = "Accept-Encoding"
-    # Browsers keep the answer but ask each time; an unchanged answer costs a 304.
-    response["Cache-Control"] = "public, no-cache"
     return response
 
 
@@ -91,8 +85,13 @@ def places_data(request):
     if not form.is_valid():
         return data_errors(form)
     selection = form.map_filter()
-    etag, stamp = data_version("places", selection.key())
-    return data_answer(request, etag, stamp, lambda: cached_places(selection, etag, stamp))
+    return by_encoding(
+        data_answer(
+            request,
+            ("places", FORMAT_VERSION, selection.key()),
+            lambda: json_body(request, cached_places(selection, data_last_modified(request))),
+        )
+    )
 
 
 @require_safe
@@ -101,22 +100,22 @@ def town_data(request, pk: int):
     if not form.is_valid():
         return data_errors(form)
     selection = form.map_filter()
-    etag, stamp = data_version("town", f"{pk}?{selection.key()}")
+    version = f"{pk}?{selection.key()}"
     town = Municipality.objects.filter(pk=pk).first()
     if town is None:
         return JsonResponse(
             {"errors": {"town": [_("This place is not in the atlas.")]}}, status=404
         )
 
-    def build() -> Encoded:
-        key = f"maps:town:{etag}"
+    def build() -> HttpResponse:
+        key = cache_key("town", version, data_last_modified(request))
         encoded = cache.get(key)
         if encoded is None:
-            encoded = encode(town_payload(town, selection), etag, stamp)
+            encoded = encode(town_payload(town, selection))
             cache.set(key, encoded, timeout=None)
-        return encoded
+        return json_body(request, encoded)
 
-    return data_answer(request, etag, stamp, build)
+    return by_encoding(data_answer(request, ("town", FORMAT_VERSION, version), build))
 
 
 @require_safe
@@ -125,10 +124,12 @@ def basemap_data(request):
         return JsonResponse(
             {"errors": {"__all__": [_("This address takes no parameters.")]}}, status=400
         )
-    path = basemap_file()
-    try:
-        modified = path.stat().st_mtime
-    except OSError:
-        modified = 0.0
-    encoded = basemap(path, modified)
-    return data_answer(request, encoded.etag, encoded.last_modified, lambda: encoded)
+    modified = basemap_modified()
+    # The basemap changes with its file, not with the data: the same rule, on its own pair.
+    answer = condition(
+        etag_func=lambda request: weak_etag("basemap", FORMAT_VERSION, modified),
+        last_modified_func=lambda request: datetime.fromtimestamp(int(modified)).astimezone(),
+    )(lambda request: json_body(request, basemap(basemap_file(), modified)))
+    response = by_encoding(answer(request))
+    response["Cache-Control"] = "public, no-cache"
+    return response

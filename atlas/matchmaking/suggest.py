@@ -30,7 +30,6 @@ from django.utils.translation import get_language_info, gettext, ngettext
 from django_countries import countries as country_names
 
 from atlas.directory.models import (
-    BuiltFromData,
     Country,
     Membership,
     Municipality,
@@ -39,6 +38,7 @@ from atlas.directory.models import (
     Partnership,
     Theme,
 )
+from atlas.directory.process_cache import BuiltFromData
 from atlas.lib.countries import OFFICIAL_LANGUAGES, are_neighbours, shared_languages
 from atlas.lib.geo import haversine_km
 from atlas.lib.similarity import (

@@ -1,19 +1,16 @@
 """The embeddable "our twin towns" widget: a small page other websites put in an iframe."""
 
-import hashlib
-
 from csp.decorators import csp
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.template.loader import render_to_string
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
+from atlas.directory.conditional import data_answer
 from atlas.directory.maps import partner_map_svg
-from atlas.directory.models import DataStamp, Municipality
+from atlas.directory.models import Municipality
 from atlas.lib.text import fold
 from atlas.widget.forms import WidgetForm
 
@@ -43,7 +40,7 @@ def widget(request, slug: str):
     return widget_response(request, slug)
 
 
-def widget_response(request, slug: str) -> HttpResponse:
+def widget_response(request, slug: str) -> HttpResponseBase:
     form = WidgetForm(request.GET)
     if not form.is_valid():
         return HttpResponse(form.error_text(), status=400, content_type="text/plain")
@@ -51,17 +48,12 @@ def widget_response(request, slug: str) -> HttpResponse:
     if town is None:
         return HttpResponse(render_to_string("widget/not_found.html"), status=404)
     options = form.options()
-    stamp = DataStamp.current()
-    version = f"{stamp.isoformat()}|{get_language()}|{town.pk}|{sorted(options.items())}"
-    etag = quote_etag(hashlib.sha256(version.encode()).hexdigest()[:32])
-    last_modified = int(stamp.timestamp())
-    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if response is None:
-        response = HttpResponse(render_widget(town, options))
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return data_answer(
+        request,
+        ("widget", get_language(), town.pk, sorted(options.items())),
+        lambda: HttpResponse(render_widget(town, options)),
+        cache_control="public, max-age=3600",
+    )
 
 
 def render_widget(town: Municipality, options: dict) -> str:
